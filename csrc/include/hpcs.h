@@ -1,0 +1,159 @@
+/*
+ * hpcs.h — public C interface of libhpcs_core.
+ *
+ * This header is the single source of truth for the C API: the Python binding
+ * (hpcs/_build_ffi.py) feeds the block between HPCS_CDEF_BEGIN and
+ * HPCS_CDEF_END to cffi, so that block holds only plain C declarations
+ * (no macros, no #if).
+ *
+ * Conventions
+ *   - Every computing entry point returns an hpcs_status (HPCS_OK == 0).
+ *   - Lengths, strides and windows are int64_t.
+ *   - Arrays are described as (outer, n, inner): element (o, i, j) lives at
+ *     x[(o * n + i) * inner + j] and the operation runs along i.  A 1-D series
+ *     is (1, n, 1); axis k of a C-contiguous N-D array is
+ *     (prod(shape[:k]), shape[k], prod(shape[k+1:])).
+ *   - Reductions write outer*inner doubles, in (o, j) order.  float32 input
+ *     is accumulated and returned in double.
+ *   - Rolling operations write an output of the input's layout and dtype.
+ *   - Inputs are never modified.  Results are bit-identical for every ISA
+ *     clone of the library.
+ *
+ * NaN policy: without HPCS_SKIPNA a reduction over a slice holding NaN gives
+ * NaN (min/max included); with it NaNs are ignored (numpy nan* semantics).
+ * Rolling operations always treat NaN as missing and emit NaN where fewer
+ * than min_periods valid values are in the window (pandas semantics).
+ */
+#ifndef HPCS_H
+#define HPCS_H
+
+#include <stdint.h>
+
+#define HPCS_VERSION_MAJOR 0
+#define HPCS_VERSION_MINOR 1
+#define HPCS_VERSION_PATCH 0
+#define HPCS_VERSION_STRING "0.1.0"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* HPCS_CDEF_BEGIN */
+
+/* Status codes.  Append new codes just before HPCS_STATUS_COUNT; every code
+ * has a message in hpcs_status_str() and an exception in hpcs/_errors.py. */
+typedef enum hpcs_status {
+    HPCS_OK = 0,            /* success */
+    HPCS_ERR_ARG = 1,       /* an argument is out of range or inconsistent */
+    HPCS_ERR_NULL = 2,      /* a required pointer is NULL */
+    HPCS_ERR_EMPTY = 3,     /* min/max of a slice with no valid value */
+    HPCS_ERR_NOMEM = 4,     /* memory allocation failed */
+    HPCS_ERR_INTERNAL = 5,  /* an internal invariant failed (a bug) */
+    HPCS_STATUS_COUNT = 6
+} hpcs_status;
+
+/* Flags, OR-ed together. */
+enum {
+    HPCS_SKIPNA = 1,        /* reductions: ignore NaN */
+    HPCS_CENTER = 2         /* rolling: window centred on the output (pandas center=True) */
+};
+
+/* Quantile interpolation, as numpy.quantile's `method`. */
+typedef enum hpcs_quantile_method {
+    HPCS_Q_LINEAR = 0,
+    HPCS_Q_LOWER = 1,
+    HPCS_Q_HIGHER = 2,
+    HPCS_Q_MIDPOINT = 3,
+    HPCS_Q_NEAREST = 4,
+    HPCS_Q_METHOD_COUNT = 5
+} hpcs_quantile_method;
+
+/* Instruction-set levels the kernels are cloned for (bit i of a mask is
+ * level i). */
+typedef enum hpcs_isa {
+    HPCS_ISA_SCALAR = 0,    /* plain build (non-x86) */
+    HPCS_ISA_SSE2 = 1,      /* x86-64 baseline */
+    HPCS_ISA_AVX2 = 2,      /* x86-64-v3: AVX2 + FMA */
+    HPCS_ISA_AVX512 = 3,    /* x86-64-v4: AVX-512 F/BW/CD/DQ/VL */
+    HPCS_ISA_COUNT = 4
+} hpcs_isa;
+
+typedef struct hpcs_simd_info {
+    int32_t active;         /* hpcs_isa of the clone the kernels run */
+    int32_t width_doubles;  /* doubles per vector register of that clone */
+    uint32_t compiled_mask; /* clones built into this library */
+    uint32_t supported_mask;/* levels this CPU supports */
+} hpcs_simd_info;
+
+/* Library version, "MAJOR.MINOR.PATCH" (never NULL). */
+const char *hpcs_version(void);
+/* Text of a status code, starting with the code's name (never NULL). */
+const char *hpcs_status_str(hpcs_status status);
+/* Name of an ISA level ("scalar", "SSE2", "AVX2", "AVX512"; "?" if unknown). */
+const char *hpcs_isa_name(int32_t isa);
+hpcs_status hpcs_get_simd_info(hpcs_simd_info *info);
+
+/* ---- Reductions --------------------------------------------------------
+ * x: (outer, n, inner) as above.  where: NULL, or a uint8 mask of x's layout
+ * (nonzero = include).  out: outer*inner doubles.
+ * Empty slices: sum -> 0, mean/var/std -> NaN, min/max -> HPCS_ERR_EMPTY.
+ * var/std: ddof >= 0; count <= ddof -> NaN.  One pass over memory,
+ * numerically stable (blockwise two-pass, Chan merge).                     */
+hpcs_status hpcs_sum_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_sum_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_mean_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_mean_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_var_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_var_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_std_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_std_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_min_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_min_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_max_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+hpcs_status hpcs_max_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
+
+/* Order statistics of each slice, by selection on a scratch copy (O(n)
+ * expected).  quantile writes nq results per slice: out[k * outer * inner +
+ * slice] for q[k] in [0, 1].  mad = median(|x - median(x)|) * scale.       */
+hpcs_status hpcs_median_f64(const double *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, double *out);
+hpcs_status hpcs_median_f32(const float *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, double *out);
+hpcs_status hpcs_mad_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double scale, uint32_t flags, double *out);
+hpcs_status hpcs_mad_f32(const float *x, int64_t outer, int64_t n, int64_t inner, double scale, uint32_t flags, double *out);
+hpcs_status hpcs_quantile_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const double *q, int64_t nq, int32_t method, uint32_t flags, double *out);
+hpcs_status hpcs_quantile_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const double *q, int64_t nq, int32_t method, uint32_t flags, double *out);
+
+/* ---- Rolling (moving-window) operations ---------------------------------
+ * Window semantics of pandas Series.rolling(window, min_periods, center):
+ * the window of output i is x[i-window+1 .. i] (with HPCS_CENTER, shifted
+ * forward by (window-1)/2), clipped to the series; NaN is missing; output is
+ * NaN where fewer than min_periods valid values are in the window.
+ * 1 <= min_periods <= window, else HPCS_ERR_ARG.  out has x's layout and
+ * dtype and must not overlap x.
+ * sum/mean/var/std/min/max: O(n) (block prefix/suffix scans: no drift).
+ * median/quantile/mad: O(n log window).                                    */
+hpcs_status hpcs_rolling_sum_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_sum_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_mean_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_mean_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_var_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_var_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_std_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_std_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_min_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_min_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_max_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_max_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_median_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_median_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_mad_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double scale, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_mad_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double scale, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_quantile_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double q, int32_t method, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_quantile_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double q, int32_t method, uint32_t flags, float *out);
+
+/* HPCS_CDEF_END */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HPCS_H */

@@ -1,0 +1,16 @@
+/* Reductions: sum, mean, var, std, min, max (see reduce_body.h). */
+#include <stdlib.h>
+
+#include "hpcs_internal.h"
+
+#define T double
+#define SFX f64
+#include "reduce_body.h"
+#undef T
+#undef SFX
+
+#define T float
+#define SFX f32
+#include "reduce_body.h"
+#undef T
+#undef SFX

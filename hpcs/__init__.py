@@ -1,0 +1,58 @@
+"""hpcs — fast, exact statistics over NumPy arrays.
+
+Reductions (``sum``, ``mean``, ``var``, ``std``, ``min``, ``max``, ``median``,
+``mad``, ``quantile``) and rolling-window operations (``rolling_*``) run in a
+C library whose kernels are compiled for SSE2, AVX2 and AVX-512 and chosen at
+load time.  See the API contract in the project docs.
+
+>>> import hpcs
+>>> hpcs.rolling_mean([1.0, 2.0, 3.0], 2)
+array([nan, 1.5, 2.5])
+"""
+
+from hpcs._errors import HPCSError
+from hpcs._hardware import library_version, simd_info
+from hpcs._paths import get_include, get_library_path, get_pkgconfig_dir
+from hpcs._reduce import mad, max, mean, median, min, quantile, std, sum, var
+from hpcs._rolling import (
+    rolling_mad,
+    rolling_max,
+    rolling_mean,
+    rolling_median,
+    rolling_min,
+    rolling_quantile,
+    rolling_std,
+    rolling_sum,
+    rolling_var,
+)
+
+#: Package version; equal to the C library's (both come from VERSION).
+__version__ = library_version()
+
+__all__ = [
+    "HPCSError",
+    "__version__",
+    "get_include",
+    "get_library_path",
+    "get_pkgconfig_dir",
+    "library_version",
+    "mad",
+    "max",
+    "mean",
+    "median",
+    "min",
+    "quantile",
+    "rolling_mad",
+    "rolling_max",
+    "rolling_mean",
+    "rolling_median",
+    "rolling_min",
+    "rolling_quantile",
+    "rolling_std",
+    "rolling_sum",
+    "rolling_var",
+    "simd_info",
+    "std",
+    "sum",
+    "var",
+]

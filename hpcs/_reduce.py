@@ -1,0 +1,277 @@
+"""Reductions: sum, mean, var, std, min, max, median, mad, quantile.
+
+Each wrapper validates its arguments, describes the array to C as
+(outer, n, inner) — no copy for C- or F-contiguous float64/float32 input —
+calls the kernel and shapes the result like NumPy does.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Union
+
+import numpy as np
+
+from hpcs import _validate as v
+from hpcs._errors import check
+from hpcs._lib import C_TYPES, ffi, lib
+
+ArrayLike = Any
+Result = Union[float, np.ndarray]
+
+_SKIPNA = lib.HPCS_SKIPNA
+QUANTILE_METHODS = {
+    "linear": lib.HPCS_Q_LINEAR,
+    "lower": lib.HPCS_Q_LOWER,
+    "higher": lib.HPCS_Q_HIGHER,
+    "midpoint": lib.HPCS_Q_MIDPOINT,
+    "nearest": lib.HPCS_Q_NEAREST,
+}
+
+
+class _Layout:
+    """An input array prepared for C: data pointer, (outer, n, inner) and result shape."""
+
+    __slots__ = ("arr", "ptr", "func_suffix", "outer", "n", "inner", "shape", "axis", "mask")
+
+    def __init__(self, x: ArrayLike, axis: Optional[Any], where: Optional[Any] = None) -> None:
+        arr = v.as_float_array(x)
+        mask = None if where is None else np.asarray(where)
+        if axis is not None:
+            axis = v.check_axis(axis, arr.ndim)
+        if arr.ndim > 1 and not arr.flags.c_contiguous and arr.flags.f_contiguous:
+            # An F-ordered array is the C-ordered transpose: no copy needed.
+            if axis is not None:
+                axis = arr.ndim - 1 - axis
+            if mask is not None:
+                mask = np.broadcast_to(mask, arr.shape).T
+            arr = arr.T
+        arr = v.c_layout(arr)
+        if axis is None:
+            self.outer, self.n, self.inner = 1, arr.size, 1
+            self.shape = None
+        else:
+            self.outer, self.n, self.inner = v.split_shape(arr.shape, axis)
+            self.shape = arr.shape[:axis] + arr.shape[axis + 1 :]
+        self.mask = ffi.NULL if mask is None else ffi.from_buffer(v.check_where(mask, arr.shape))
+        ctype, self.func_suffix = C_TYPES[arr.dtype]
+        self.arr = arr
+        self.ptr = ffi.from_buffer(ctype, arr)
+        self.axis = axis
+
+    def output(self, nres: int = 1) -> tuple[np.ndarray, Any]:
+        out = np.empty(nres * self.outer * self.inner, dtype=np.float64)
+        return out, ffi.from_buffer("double[]", out, require_writable=True)
+
+    def result(self, out: np.ndarray, lead: tuple[int, ...] = ()) -> Result:
+        """Shape the C output like NumPy: a float for axis=None, else an array."""
+        if self.shape is None and not lead:
+            return float(out[0])
+        shape = lead + (self.shape if self.shape is not None else ())
+        res = out.reshape(shape)
+        if self.shape is not None and self.arr.dtype == np.float32:
+            # Along an axis NumPy keeps float32 (accumulation was in double).
+            res = res.astype(np.float32)
+        return res
+
+
+def _flags(skipna: bool) -> int:
+    return _SKIPNA if skipna else 0
+
+
+def _simple(op: str, x: ArrayLike, axis: Any, skipna: bool, where: Any) -> Result:
+    lay = _Layout(x, axis, where)
+    out, optr = lay.output()
+    func = getattr(lib, f"hpcs_{op}_{lay.func_suffix}")
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, lay.mask, _flags(skipna), optr), op)
+    return lay.result(out)
+
+
+def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
+        where: Optional[ArrayLike] = None) -> Result:
+    """Sum of the elements (compensated: error independent of the length).
+
+    Parameters
+    ----------
+    x : array_like
+        Input data; float64/float32 are read without a copy.
+    axis : int, optional
+        Axis to reduce; None (default) reduces the flattened array.
+    skipna : bool
+        Ignore NaN (like ``numpy.nansum``).
+    where : array_like of bool, optional
+        Elements to include, broadcast to ``x``.
+
+    Returns
+    -------
+    float, or ndarray when ``axis`` is given.  Empty input gives 0.0.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.sum([1.0, 2.0, 3.0])
+    6.0
+    >>> hpcs.sum([[1, 2], [3, 4]], axis=0)
+    array([4., 6.])
+    >>> hpcs.sum([1.0, float("nan")], skipna=True)
+    1.0
+    """
+    return _simple("sum", x, axis, skipna, where)
+
+
+def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
+         where: Optional[ArrayLike] = None) -> Result:
+    """Arithmetic mean (compensated sum / count); NaN for empty input.
+
+    Parameters are those of :func:`sum`.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.mean([1.0, 2.0, 3.0, 4.0])
+    2.5
+    >>> hpcs.mean([1.0, 2.0, 30.0], where=[True, True, False])
+    1.5
+    """
+    return _simple("mean", x, axis, skipna, where)
+
+
+def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
+        where: Optional[ArrayLike] = None) -> Result:
+    """Minimum; NaN if any NaN unless ``skipna``.  Empty input raises ValueError.
+
+    Parameters are those of :func:`sum`.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.min([3.0, 1.0, 2.0])
+    1.0
+    >>> hpcs.min([3.0, float("nan")], skipna=True)
+    3.0
+    """
+    return _simple("min", x, axis, skipna, where)
+
+
+def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
+        where: Optional[ArrayLike] = None) -> Result:
+    """Maximum; NaN if any NaN unless ``skipna``.  Empty input raises ValueError.
+
+    Parameters are those of :func:`sum`.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.max([3.0, 1.0, 2.0])
+    3.0
+    """
+    return _simple("max", x, axis, skipna, where)
+
+
+def _moment(op: str, x: ArrayLike, axis: Any, ddof: Any, skipna: bool, where: Any) -> Result:
+    d = v.check_ddof(ddof)
+    lay = _Layout(x, axis, where)
+    out, optr = lay.output()
+    func = getattr(lib, f"hpcs_{op}_{lay.func_suffix}")
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, lay.mask, d, _flags(skipna), optr), op)
+    return lay.result(out)
+
+
+def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
+        where: Optional[ArrayLike] = None) -> Result:
+    """Variance, ``sum((x - mean)**2) / (count - ddof)``; one stable pass over memory.
+
+    Parameters are those of :func:`sum`, plus ``ddof`` (>= 0).  NaN when
+    ``count <= ddof``.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.var([1.0, 2.0, 3.0, 4.0])
+    1.25
+    >>> round(hpcs.var([1.0, 2.0, 3.0, 4.0], ddof=1), 6)
+    1.666667
+    """
+    return _moment("var", x, axis, ddof, skipna, where)
+
+
+def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
+        where: Optional[ArrayLike] = None) -> Result:
+    """Standard deviation, the square root of :func:`var`.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+    2.0
+    """
+    return _moment("std", x, axis, ddof, skipna, where)
+
+
+def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) -> Result:
+    """Median (selection on a scratch copy, O(n)); NaN for empty input.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.median([3.0, 1.0, 2.0, 10.0])
+    2.5
+    >>> hpcs.median([1.0, float("nan"), 3.0], skipna=True)
+    2.0
+    """
+    lay = _Layout(x, axis)
+    out, optr = lay.output()
+    func = getattr(lib, f"hpcs_median_{lay.func_suffix}")
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, _flags(skipna), optr), "median")
+    return lay.result(out)
+
+
+def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 1.0,
+        skipna: bool = False) -> Result:
+    """Median absolute deviation, ``median(|x - median(x)|) * scale``.
+
+    ``scale="normal"`` multiplies by 1.482602218505602, making the MAD a
+    consistent estimator of the standard deviation for normal data.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.mad([1.0, 2.0, 3.0, 4.0, 100.0])
+    1.0
+    >>> hpcs.mad([1.0, 2.0, 3.0, 4.0, 100.0], scale="normal")
+    1.482602218505602
+    """
+    s = v.check_scale(scale)
+    lay = _Layout(x, axis)
+    out, optr = lay.output()
+    func = getattr(lib, f"hpcs_mad_{lay.func_suffix}")
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, s, _flags(skipna), optr), "mad")
+    return lay.result(out)
+
+
+def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = None, *,
+             method: str = "linear", skipna: bool = False) -> Result:
+    """Quantile(s) ``q`` in [0, 1], as ``numpy.quantile(x, q, axis, method=method)``.
+
+    ``method`` is one of "linear", "lower", "higher", "midpoint", "nearest".
+    A 1-D ``q`` puts the quantiles on a new first axis of the result.
+
+    Examples
+    --------
+    >>> import hpcs
+    >>> hpcs.quantile([1.0, 2.0, 3.0, 4.0], 0.5)
+    2.5
+    >>> hpcs.quantile([1.0, 2.0, 3.0, 4.0], [0.0, 1.0])
+    array([1., 4.])
+    """
+    qa = v.check_quantiles(q)
+    m = v.check_method(method, QUANTILE_METHODS)
+    lay = _Layout(x, axis)
+    nq = qa.size
+    if nq == 0:
+        raise ValueError("q: must hold at least one probability")
+    out, optr = lay.output(nq)
+    func = getattr(lib, f"hpcs_quantile_{lay.func_suffix}")
+    qptr = ffi.from_buffer("double[]", qa)
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, qptr, nq, m, _flags(skipna), optr),
+          "quantile")
+    return lay.result(out, () if qa.ndim == 0 else (nq,))

@@ -1,0 +1,212 @@
+"""Argument validation shared by the public wrappers.
+
+Every function here either returns a value the C layer can use as it is or
+raises ``TypeError`` / ``ValueError`` naming the argument and the reason.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Optional
+
+import numpy as np
+
+try:  # numpy >= 2.0
+    from numpy.lib.array_utils import normalize_axis_index
+except ImportError:  # pragma: no cover - numpy 1.x
+    from numpy.core.multiarray import normalize_axis_index
+
+#: dtypes the C kernels read directly.
+NATIVE_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def as_float_array(x: Any, name: str = "x") -> np.ndarray:
+    """Return ``x`` as a float64 or float32 ndarray in native byte order.
+
+    float64/float32 arrays are returned as they are (no copy); integers and
+    booleans become float64; other float widths become float64.  Complex,
+    object, string, datetime and other non-numeric inputs raise TypeError.
+
+    >>> as_float_array([1, 2]).dtype
+    dtype('float64')
+    >>> as_float_array(np.ones(3, dtype=np.float32)).dtype
+    dtype('float32')
+    """
+    if type(x) is np.ndarray and x.dtype in NATIVE_DTYPES and x.dtype.isnative:
+        return x
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:  # ragged nested sequences
+        raise TypeError(f"{name}: cannot be converted to a numeric array ({exc})") from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype.itemsize in (4, 8):
+            return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
+        return arr.astype(np.float64)
+    if kind in "iub":
+        return arr.astype(np.float64)
+    raise TypeError(
+        f"{name}: unsupported dtype {arr.dtype} (expected a real numeric array: "
+        "float64, float32, integer or bool)"
+    )
+
+
+def c_layout(arr: np.ndarray) -> np.ndarray:
+    """Return ``arr`` C-contiguous (itself when it already is).
+
+    >>> c_layout(np.ones((2, 3)).T).flags.c_contiguous
+    True
+    """
+    return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
+
+
+def check_axis(axis: Any, ndim: int) -> int:
+    """Normalize an integer axis (negative counts from the end) for an ndim-D array.
+
+    >>> check_axis(-1, 3)
+    2
+    """
+    try:
+        index = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"axis: must be an integer or None, got {type(axis).__name__}") from None
+    return int(normalize_axis_index(index, ndim))
+
+
+def split_shape(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
+    """(outer, n, inner) of a C-contiguous array of ``shape`` along ``axis``.
+
+    >>> split_shape((2, 3, 4), 1)
+    (2, 3, 4)
+    """
+    return (
+        int(np.prod(shape[:axis], dtype=np.int64)),
+        int(shape[axis]),
+        int(np.prod(shape[axis + 1 :], dtype=np.int64)),
+    )
+
+
+def _integer(value: Any, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}: must be an integer, got bool {value!r}")
+    try:
+        result = operator.index(value)
+    except TypeError:
+        raise ValueError(f"{name}: must be an integer, got {value!r}") from None
+    if result > _INT64_MAX:
+        raise ValueError(f"{name}: {result} does not fit in 64 bits")
+    return int(result)
+
+
+def check_window(window: Any, min_periods: Optional[Any]) -> tuple[int, int]:
+    """Validate a rolling window and min_periods (None means ``window``).
+
+    >>> check_window(5, None)
+    (5, 5)
+    >>> check_window(5, 2)
+    (5, 2)
+    """
+    w = _integer(window, "window")
+    if w < 1:
+        raise ValueError(f"window: must be >= 1, got {w}")
+    if min_periods is None:
+        return w, w
+    mp = _integer(min_periods, "min_periods")
+    if not 1 <= mp <= w:
+        raise ValueError(f"min_periods: must be in [1, window={w}], got {mp}")
+    return w, mp
+
+
+def check_ddof(ddof: Any) -> int:
+    """Validate ddof: a non-negative integer.
+
+    >>> check_ddof(1)
+    1
+    """
+    d = _integer(ddof, "ddof")
+    if d < 0:
+        raise ValueError(f"ddof: must be >= 0, got {d}")
+    return d
+
+
+def check_quantiles(q: Any) -> np.ndarray:
+    """Return q as a contiguous float64 array of probabilities in [0, 1] (0-D or 1-D).
+
+    >>> check_quantiles([0.25, 0.5]).tolist()
+    [0.25, 0.5]
+    """
+    try:
+        qa = np.ascontiguousarray(q, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"q: must be a number or a 1-D sequence of numbers, got {q!r}") from None
+    if qa.ndim > 1:
+        raise ValueError(f"q: must be a scalar or 1-D, got {qa.ndim}-D")
+    if not np.all((qa >= 0.0) & (qa <= 1.0)):  # also rejects NaN
+        raise ValueError(f"q: probabilities must be in [0, 1], got {q!r}")
+    return qa
+
+
+def check_scale(scale: Any) -> float:
+    """MAD scale: a number, or "normal" for the consistency constant 1.4826…
+
+    >>> check_scale("normal")
+    1.482602218505602
+    """
+    if isinstance(scale, str):
+        if scale == "normal":
+            return 1.482602218505602
+        raise ValueError(f"scale: must be a number or 'normal', got {scale!r}")
+    try:
+        return float(scale)
+    except (TypeError, ValueError):
+        raise TypeError(f"scale: must be a number or 'normal', got {scale!r}") from None
+
+
+def check_where(where: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Broadcast a boolean mask to ``shape``; return it C-contiguous as uint8.
+
+    >>> check_where(True, (2,)).tolist()
+    [1, 1]
+    """
+    mask = np.asarray(where)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"where: must be a boolean mask, got dtype {mask.dtype}")
+    try:
+        mask = np.broadcast_to(mask, shape)
+    except ValueError:
+        raise ValueError(
+            f"where: shape {mask.shape} cannot be broadcast to the input's shape {shape}"
+        ) from None
+    return np.ascontiguousarray(mask).view(np.uint8)
+
+
+def check_out(out: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """Validate a preallocated output: ndarray of ``shape`` and ``dtype``, C-contiguous, writable.
+
+    >>> check_out(np.empty(3), (3,), np.dtype(np.float64)).shape
+    (3,)
+    """
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out: must be a numpy.ndarray, got {type(out).__name__}")
+    if out.shape != shape:
+        raise ValueError(f"out: shape {out.shape} does not match the result's shape {shape}")
+    if out.dtype != dtype:
+        raise ValueError(f"out: dtype {out.dtype} does not match the result's dtype {dtype}")
+    if not out.flags.c_contiguous:
+        raise ValueError("out: must be C-contiguous")
+    if not out.flags.writeable:
+        raise ValueError("out: is read-only")
+    return out
+
+
+def check_method(method: Any, methods: dict[str, int]) -> int:
+    """Map a quantile method name to its C enum value.
+
+    >>> check_method("linear", {"linear": 0})
+    0
+    """
+    try:
+        return methods[method]
+    except (KeyError, TypeError):
+        raise ValueError(f"method: must be one of {sorted(methods)}, got {method!r}") from None
