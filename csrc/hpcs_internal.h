@@ -49,6 +49,21 @@ int32_t hpcs__active_isa(void);
 #define HPCS_CAT(a, b) HPCS_CAT_(a, b)
 #define HPCS_T(name) HPCS_CAT(name, SFX)
 
+/* ---- Threads (threads.c) -------------------------------------------------
+ * Work is cut into chunks of HPCS_CHUNK elements, whatever the thread
+ * count, and partial results are combined in chunk order: the bits never
+ * depend on how many threads ran.                                          */
+#define HPCS_CHUNK ((int64_t)1 << 16)
+
+typedef hpcs_status (*hpcs__task_fn)(void *ctx, int64_t task);
+
+/* Threads to use for `elements` elements of `family` split into `ntasks`
+ * independent tasks (1 below the family's threshold). */
+int64_t hpcs__plan(int32_t family, int64_t elements, int64_t ntasks);
+/* Run fn(ctx, task) for task in [0, ntasks) on up to nthreads threads (the
+ * caller's included); returns the first failing status, else HPCS_OK. */
+hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx);
+
 /* ---- 1-D kernels --------------------------------------------------------*/
 
 /* Parameters of a reduction kernel (unused ones are ignored). */
@@ -59,6 +74,7 @@ typedef struct hpcs__reduce_args {
     const double *q;         /* quantile: nq probabilities in [0, 1] */
     int64_t nq;
     int32_t method;          /* hpcs_quantile_method */
+    int64_t nthreads;        /* set by the driver: threads the kernel may use */
 } hpcs__reduce_args;
 
 /* Reduce x[0..n) (element type float or double; mask NULL or uint8,
@@ -77,6 +93,7 @@ typedef struct hpcs__rolling_args {
     double scale;            /* mad */
     double q;                /* quantile, in [0, 1] */
     int32_t method;          /* quantile: hpcs_quantile_method */
+    int64_t nthreads;        /* set by the driver: threads the kernel may use */
 } hpcs__rolling_args;
 
 /* Rolling kernel over x[0..n) into out[0..n) (same element type).
@@ -86,7 +103,17 @@ typedef struct hpcs__rolling_args {
 typedef hpcs_status (*hpcs__rolling1d_fn)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                           void *out);
 
-/* Layout drivers (layout.c).  elsize is sizeof(float) or sizeof(double);
+/* Layout drivers (layout.c), threaded over slices for inputs of `family`
+ * above its threshold (HPCS_FAMILY_COUNT: never). */
+hpcs_status hpcs__reduce_layout_family(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
+                                       const void *x, int64_t outer, int64_t n, int64_t inner,
+                                       const uint8_t *mask, hpcs__reduce_args *a, int64_t nres,
+                                       double *out);
+hpcs_status hpcs__rolling_layout_family(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
+                                        const void *x, int64_t outer, int64_t n, int64_t inner,
+                                        int64_t window, int64_t min_periods, uint32_t flags,
+                                        hpcs__rolling_args *a, void *out);
+/* Single-threaded forms (TEMPORARY).  elsize is sizeof(float) or sizeof(double);
  * nres is the number of results per slice of a reduction. */
 hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, size_t elsize, const void *x, int64_t outer,
                                 int64_t n, int64_t inner, const uint8_t *mask,

@@ -5,6 +5,10 @@
  * over a cache line serves several columns and kernels only ever see
  * contiguous data.  Gathering changes no arithmetic, so a column reduced
  * along an axis gives the same bits as the same column reduced alone.
+ *
+ * Slices are independent, so many slices are spread over threads (a task is
+ * a run of rows, or one tile of columns); a single long slice is left to the
+ * kernel, which may split it into fixed chunks itself (args->nthreads).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +16,8 @@
 #include "hpcs_internal.h"
 
 enum {
-    TILE_MAX_COLUMNS = 8,             /* one 64-byte line of doubles */
-    TILE_MAX_ELEMENTS = 1 << 21       /* cap on scratch per tile (16 MiB of doubles) */
+    TILE_MAX_COLUMNS = 8,       /* one 64-byte line of doubles */
+    TILE_MAX_ELEMENTS = 1 << 21 /* cap on scratch per tile (16 MiB of doubles) */
 };
 
 static int64_t tile_columns(int64_t n, int64_t inner)
@@ -49,61 +53,129 @@ static void scatter(void *dst, const void *src, size_t elsize, int64_t n, int64_
 static int bad_shape(int64_t outer, int64_t n, int64_t inner)
 {
     if (outer < 0 || n < 0 || inner < 0) return 1;
-    /* The element count must fit in int64 and in size_t bytes. */
     if (outer == 0 || n == 0 || inner == 0) return 0;
+    /* The element count must fit in int64 and its bytes in size_t. */
     if (outer > INT64_MAX / n || outer * n > INT64_MAX / inner) return 1;
     return (uint64_t)(outer * n * inner) > SIZE_MAX / sizeof(double);
 }
 
-hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, size_t elsize, const void *x, int64_t outer,
-                                int64_t n, int64_t inner, const uint8_t *mask,
-                                const hpcs__reduce_args *a, int64_t nres, double *out)
+/* One call of a layout driver: the array, the kernel and how it is cut into
+ * tasks.  Contiguous case: a task is a run of `rows_per_task` slices.
+ * Strided case: a task is one (outer index, column tile). */
+typedef struct layout_job {
+    int is_rolling;
+    hpcs__reduce1d_fn reduce_fn;
+    hpcs__rolling1d_fn rolling_fn;
+    const hpcs__reduce_args *reduce_args;
+    const hpcs__rolling_args *rolling_args;
+    size_t elsize;
+    const char *x;
+    const uint8_t *mask;
+    char *out;             /* rolling: same layout as x; reduce: doubles */
+    int64_t outer, n, inner, nslices;
+    int64_t rows_per_task; /* contiguous case */
+    int64_t tile, tiles_per_row; /* strided case */
+} layout_job;
+
+static hpcs_status run_slice(const layout_job *job, const char *x, const uint8_t *mask,
+                             char *rolling_out, int64_t slice)
 {
-    if (out == NULL || (x == NULL && n > 0 && outer > 0 && inner > 0)) return HPCS_ERR_NULL;
-    if (bad_shape(outer, n, inner) || nres < 1) return HPCS_ERR_ARG;
-    const int64_t nslices = outer * inner;
-    const char *xb = x;
+    if (job->is_rolling) return job->rolling_fn(x, job->n, job->rolling_args, rolling_out);
+    return job->reduce_fn(x, mask, job->n, job->reduce_args, (double *)job->out + slice,
+                          job->nslices);
+}
+
+static hpcs_status contiguous_task(void *ctx, int64_t task)
+{
+    const layout_job *job = ctx;
+    const int64_t first = task * job->rows_per_task;
+    int64_t last = first + job->rows_per_task;
+    if (last > job->nslices) last = job->nslices;
+    for (int64_t s = first; s < last; s++) {
+        /* Slice s = (o, j) starts at element o * n * inner + j. */
+        const int64_t start = (s / job->inner) * job->n * job->inner + s % job->inner;
+        const size_t off = (size_t)start * job->elsize;
+        hpcs_status st = run_slice(job, job->x + off, job->mask ? job->mask + start : NULL,
+                                   job->is_rolling ? job->out + off : NULL, s);
+        if (st != HPCS_OK) return st;
+    }
+    return HPCS_OK;
+}
+
+static hpcs_status strided_task(void *ctx, int64_t task)
+{
+    const layout_job *job = ctx;
+    const int64_t o = task / job->tiles_per_row;
+    const int64_t j0 = (task % job->tiles_per_row) * job->tile;
+    const int64_t tw = job->inner - j0 < job->tile ? job->inner - j0 : job->tile;
+    const int64_t n = job->n;
+    const int64_t base = o * n * job->inner + j0;
+    const size_t bytes = (size_t)(tw * n) * job->elsize;
     hpcs_status st = HPCS_OK;
 
-    if (inner == 1 || n <= 1) {
-        /* Slices are contiguous (n <= 1: a slice is one element or none). */
-        for (int64_t o = 0; o < outer && st == HPCS_OK; o++)
-            for (int64_t j = 0; j < inner && st == HPCS_OK; j++) {
-                int64_t off = o * n * inner + j;
-                st = fn(xb + (size_t)off * elsize, mask ? mask + off : NULL, n, a,
-                        out + o * inner + j, nslices);
-            }
-        return st;
-    }
-
-    const int64_t tile = tile_columns(n, inner);
-    char *xs = malloc((size_t)(tile * n) * elsize);
-    uint8_t *ms = mask ? malloc((size_t)(tile * n)) : NULL;
-    if (xs == NULL || (mask && ms == NULL)) {
+    char *xs = malloc(bytes);
+    char *os = job->is_rolling ? malloc(bytes) : NULL;
+    uint8_t *ms = job->mask ? malloc((size_t)(tw * n)) : NULL;
+    if (xs == NULL || (job->is_rolling && os == NULL) || (job->mask && ms == NULL)) {
         st = HPCS_ERR_NOMEM;
         goto cleanup;
     }
-    for (int64_t o = 0; o < outer && st == HPCS_OK; o++) {
-        for (int64_t j0 = 0; j0 < inner && st == HPCS_OK; j0 += tile) {
-            int64_t tw = inner - j0 < tile ? inner - j0 : tile;
-            int64_t base = o * n * inner + j0;
-            gather(xs, xb + (size_t)base * elsize, elsize, n, inner, tw);
-            if (mask) gather(ms, mask + base, 1, n, inner, tw);
-            for (int64_t t = 0; t < tw && st == HPCS_OK; t++)
-                st = fn(xs + (size_t)(t * n) * elsize, mask ? ms + t * n : NULL, n, a,
-                        out + o * inner + j0 + t, nslices);
-        }
-    }
+    gather(xs, job->x + (size_t)base * job->elsize, job->elsize, n, job->inner, tw);
+    if (job->mask) gather(ms, job->mask + base, 1, n, job->inner, tw);
+    for (int64_t t = 0; t < tw && st == HPCS_OK; t++)
+        st = run_slice(job, xs + (size_t)(t * n) * job->elsize, ms ? ms + t * n : NULL,
+                       os ? os + (size_t)(t * n) * job->elsize : NULL, o * job->inner + j0 + t);
+    if (st == HPCS_OK && job->is_rolling)
+        scatter(job->out + (size_t)base * job->elsize, os, job->elsize, n, job->inner, tw);
 cleanup:
     free(xs);
+    free(os);
     free(ms);
     return st;
 }
 
-hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, size_t elsize, const void *x,
-                                 int64_t outer, int64_t n, int64_t inner, int64_t window,
-                                 int64_t min_periods, uint32_t flags, hpcs__rolling_args *a,
-                                 void *out)
+/* Cut the job into tasks and run them; *single_slice_threads tells the
+ * kernel how many threads it may use inside its one slice. */
+static hpcs_status run_layout(layout_job *job, int32_t family, int64_t *single_slice_threads)
+{
+    const int64_t total = job->nslices * job->n;
+    *single_slice_threads = 1;
+    if (job->nslices == 0) return HPCS_OK;
+    if (job->nslices == 1) {
+        *single_slice_threads = hpcs__plan(family, total, (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK);
+        job->rows_per_task = 1;
+        return contiguous_task(job, 0);
+    }
+    if (job->inner == 1 || job->n <= 1) {
+        /* Enough rows per task for a chunk's worth of work. */
+        int64_t rows = job->n > 0 ? HPCS_CHUNK / job->n : job->nslices;
+        job->rows_per_task = rows < 1 ? 1 : rows;
+        int64_t ntasks = (job->nslices + job->rows_per_task - 1) / job->rows_per_task;
+        return hpcs__parallel_for(hpcs__plan(family, total, ntasks), ntasks, contiguous_task, job);
+    }
+    job->tile = tile_columns(job->n, job->inner);
+    job->tiles_per_row = (job->inner + job->tile - 1) / job->tile;
+    int64_t ntasks = job->outer * job->tiles_per_row;
+    return hpcs__parallel_for(hpcs__plan(family, total, ntasks), ntasks, strided_task, job);
+}
+
+hpcs_status hpcs__reduce_layout_family(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
+                                const void *x, int64_t outer, int64_t n, int64_t inner,
+                                const uint8_t *mask, hpcs__reduce_args *a, int64_t nres,
+                                double *out)
+{
+    if (out == NULL || (x == NULL && n > 0 && outer > 0 && inner > 0)) return HPCS_ERR_NULL;
+    if (bad_shape(outer, n, inner) || nres < 1) return HPCS_ERR_ARG;
+    layout_job job = {.reduce_fn = fn, .reduce_args = a, .elsize = elsize, .x = x,
+                      .mask = mask, .out = (char *)out, .outer = outer, .n = n,
+                      .inner = inner, .nslices = outer * inner};
+    return run_layout(&job, family, &a->nthreads);
+}
+
+hpcs_status hpcs__rolling_layout_family(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
+                                 const void *x, int64_t outer, int64_t n, int64_t inner,
+                                 int64_t window, int64_t min_periods, uint32_t flags,
+                                 hpcs__rolling_args *a, void *out)
 {
     if ((x == NULL || out == NULL) && outer > 0 && n > 0 && inner > 0) return HPCS_ERR_NULL;
     if (bad_shape(outer, n, inner)) return HPCS_ERR_ARG;
@@ -111,38 +183,28 @@ hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, size_t elsize, const voi
     a->window = window;
     a->min_periods = min_periods;
     a->offset = (flags & HPCS_CENTER) ? (window - 1) / 2 : 0;
-    const char *xb = x;
-    char *ob = out;
-    hpcs_status st = HPCS_OK;
+    layout_job job = {.is_rolling = 1, .rolling_fn = fn, .rolling_args = a, .elsize = elsize,
+                      .x = x, .out = out, .outer = outer, .n = n, .inner = inner,
+                      .nslices = outer * inner};
+    return run_layout(&job, family, &a->nthreads);
+}
 
-    if (inner == 1 || n <= 1) {
-        for (int64_t o = 0; o < outer && st == HPCS_OK; o++)
-            for (int64_t j = 0; j < inner && st == HPCS_OK; j++) {
-                size_t off = (size_t)(o * n * inner + j) * elsize;
-                st = fn(xb + off, n, a, ob + off);
-            }
-        return st;
-    }
+/* TEMPORARY single-threaded entry points for kernels not yet passing their
+ * family; removed when every kernel family is wired to the *_family forms. */
+hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, size_t elsize, const void *x, int64_t outer,
+                                int64_t n, int64_t inner, const uint8_t *mask,
+                                const hpcs__reduce_args *a, int64_t nres, double *out)
+{
+    hpcs__reduce_args copy = *a;
+    return hpcs__reduce_layout_family(fn, HPCS_FAMILY_COUNT, elsize, x, outer, n, inner, mask,
+                                      &copy, nres, out);
+}
 
-    const int64_t tile = tile_columns(n, inner);
-    char *xs = malloc((size_t)(tile * n) * elsize);
-    char *os = malloc((size_t)(tile * n) * elsize);
-    if (xs == NULL || os == NULL) {
-        st = HPCS_ERR_NOMEM;
-        goto cleanup;
-    }
-    for (int64_t o = 0; o < outer && st == HPCS_OK; o++) {
-        for (int64_t j0 = 0; j0 < inner && st == HPCS_OK; j0 += tile) {
-            int64_t tw = inner - j0 < tile ? inner - j0 : tile;
-            size_t base = (size_t)(o * n * inner + j0) * elsize;
-            gather(xs, xb + base, elsize, n, inner, tw);
-            for (int64_t t = 0; t < tw && st == HPCS_OK; t++)
-                st = fn(xs + (size_t)(t * n) * elsize, n, a, os + (size_t)(t * n) * elsize);
-            if (st == HPCS_OK) scatter(ob + base, os, elsize, n, inner, tw);
-        }
-    }
-cleanup:
-    free(xs);
-    free(os);
-    return st;
+hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, size_t elsize, const void *x,
+                                 int64_t outer, int64_t n, int64_t inner, int64_t window,
+                                 int64_t min_periods, uint32_t flags, hpcs__rolling_args *a,
+                                 void *out)
+{
+    return hpcs__rolling_layout_family(fn, HPCS_FAMILY_COUNT, elsize, x, outer, n, inner, window,
+                                       min_periods, flags, a, out);
 }

@@ -93,6 +93,37 @@ const char *hpcs_status_str(hpcs_status status);
 const char *hpcs_isa_name(int32_t isa);
 hpcs_status hpcs_get_simd_info(hpcs_simd_info *info);
 
+/* ---- Threads and tuning -------------------------------------------------
+ * Process-wide settings (atomic; safe to change from any thread).  Results
+ * never depend on them: work is cut into fixed-size chunks combined in a
+ * fixed order, whatever the thread count.                                   */
+
+/* Operation families, each with its own threading threshold. */
+typedef enum hpcs_family {
+    HPCS_FAMILY_REDUCE = 0,     /* sum, mean, var, std, min, max */
+    HPCS_FAMILY_SELECT = 1,     /* median, mad, quantile */
+    HPCS_FAMILY_ROLLING = 2,    /* rolling sum, mean, var, std, min, max */
+    HPCS_FAMILY_ROLLING_ORDER = 3, /* rolling median, mad, quantile */
+    HPCS_FAMILY_COUNT = 4
+} hpcs_family;
+
+typedef struct hpcs_tuning {
+    /* Inputs with fewer elements than this run on the calling thread only. */
+    int64_t parallel_min_elements[4];  /* indexed by hpcs_family */
+} hpcs_tuning;
+
+/* n >= 1 threads; 0 restores the default (the physical cores). */
+hpcs_status hpcs_set_num_threads(int64_t n);
+hpcs_status hpcs_get_num_threads(int64_t *n);
+hpcs_status hpcs_get_tuning(hpcs_tuning *tuning);
+/* Every threshold must be >= 1. */
+hpcs_status hpcs_set_tuning(const hpcs_tuning *tuning);
+/* Restore the built-in default tuning. */
+hpcs_status hpcs_reset_tuning(void);
+/* How many threads a call of `family` over `elements` elements would use
+ * now (a pure query: lets tests and tools see the code path a size takes). */
+hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t *nthreads);
+
 /* ---- Reductions --------------------------------------------------------
  * x: (outer, n, inner) as above.  where: NULL, or a uint8 mask of x's layout
  * (nonzero = include).  out: outer*inner doubles.

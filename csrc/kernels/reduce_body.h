@@ -1,23 +1,34 @@
 /*
  * Reductions over one contiguous slice, for element type T (see reduce.c).
  *
- * Every loop keeps REDUCE_LANES independent accumulators: element i goes to
- * lane i % REDUCE_LANES and lanes are combined in a fixed order.  The
- * compiler maps the lanes onto 2, 4 or 8 doubles per register depending on
- * the clone, but the arithmetic and its order are the same in every clone,
- * so the bits are too (-ffp-contract=off keeps FMA out).
+ * A slice is cut into chunks of HPCS_CHUNK elements; each chunk gives a
+ * partial result, and partials are combined in chunk order.  Chunks may run
+ * on several threads, but the cut and the combine order never change, so
+ * neither do the bits.  Inside a chunk every loop keeps REDUCE_LANES
+ * independent accumulators (element i goes to lane i % REDUCE_LANES) that
+ * are combined in a fixed order: the compiler maps the lanes onto 2, 4 or 8
+ * doubles per register depending on the clone, but the arithmetic and its
+ * order are the same in every clone (-ffp-contract=off keeps FMA out).
  *
  * sum/mean: Kahan-compensated lanes, combined with Neumaier's algorithm;
- * error O(eps) independent of n.  If the compensated result is not finite
+ * the error does not grow with n.  If the compensated result is not finite
  * (inf/NaN in the data, or overflow) the plain IEEE sum is returned instead,
  * so inf/NaN follow numpy (sum([inf, -inf]) is NaN).
  * var/std: blocks of REDUCE_VAR_BLOCK elements, each reduced two-pass while
  * it sits in L1 (mean, then corrected sum of squared deviations), merged
  * with Chan's formula: one pass over memory, stable for any offset.
+ * min/max: NaN-skipping lane minima plus a NaN count.
  */
 #ifndef REDUCE_LANES
-#define REDUCE_LANES 16
+#define REDUCE_LANES 32 /* enough independent Kahan chains to hide add latency */
 #define REDUCE_VAR_BLOCK 1024
+#define REDUCE_STACK_PARTS 64
+
+/* The partial result of one chunk: (sum, compensation, count),
+ * (count, mean, m2) or (extreme, count, NaN count). */
+typedef struct reduce_part {
+    double a, b, c;
+} reduce_part;
 
 /* Neumaier: add v to (*sum, *comp). */
 HPCS_INLINE void neumaier_add(double *sum, double *comp, double v)
@@ -31,17 +42,53 @@ HPCS_INLINE void neumaier_add(double *sum, double *comp, double v)
 }
 
 /* Chan et al.: merge the (count, mean, m2) of a block into a running one. */
-HPCS_INLINE void chan_merge(double *n, double *mean, double *m2, double nb, double meanb,
-                            double m2b)
+HPCS_INLINE void chan_merge(reduce_part *acc, const reduce_part *blk)
 {
-    if (nb == 0.0) return;
-    double nt = *n + nb;
-    double delta = meanb - *mean;
-    *mean += delta * (nb / nt);
-    *m2 += m2b + delta * delta * (*n * nb / nt);
-    *n = nt;
+    if (blk->a == 0.0) return;
+    double nt = acc->a + blk->a;
+    double delta = blk->b - acc->b;
+    acc->b += delta * (blk->a / nt);
+    acc->c += blk->c + delta * delta * (acc->a * blk->a / nt);
+    acc->a = nt;
+}
+
+/* The winner of v and m; NaN never wins a comparison, so a NaN v loses. */
+HPCS_INLINE double extreme_pick(double v, double m, const int is_max)
+{
+    if (is_max) return v > m ? v : m;
+    return v < m ? v : m;
+}
+
+/* Run task(job, chunk) over the chunks of an n-element slice and return the
+ * array of partials (stack when small, else heap: free it if != stack). */
+HPCS_INLINE hpcs_status run_chunks(int64_t n, int64_t nthreads, hpcs__task_fn task, void *job,
+                                   reduce_part **parts_io, reduce_part *stack,
+                                   int64_t *nchunks_out)
+{
+    const int64_t nchunks = n > 0 ? (n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
+    reduce_part *parts = stack;
+    if (nchunks > REDUCE_STACK_PARTS) {
+        parts = malloc((size_t)nchunks * sizeof *parts);
+        if (parts == NULL) return HPCS_ERR_NOMEM;
+    }
+    *parts_io = parts;
+    *nchunks_out = nchunks;
+    if (nthreads > 1) return hpcs__parallel_for(nthreads, nchunks, task, job);
+    for (int64_t c = 0; c < nchunks; c++) task(job, c);
+    return HPCS_OK;
 }
 #endif
+
+/* Everything a chunk task needs; `parts` is set by run_chunks' caller. */
+typedef struct HPCS_T(reduce_job) {
+    const T *x;
+    const uint8_t *mask;
+    int64_t n;
+    int skipna;
+    int compensated; /* sum: Kahan (1) or plain IEEE (0) */
+    int is_max;      /* extremes: max (1) or min (0) */
+    reduce_part **parts;
+} HPCS_T(reduce_job);
 
 /* Load element k: *ok says whether it takes part (mask, NaN skipping). */
 HPCS_INLINE double HPCS_T(load)(const T *x, const uint8_t *mask, int64_t k, const int use_mask,
@@ -55,69 +102,97 @@ HPCS_INLINE double HPCS_T(load)(const T *x, const uint8_t *mask, int64_t k, cons
     return v;
 }
 
-/* Sum and count of x[0..n); compensated or plain. */
-HPCS_INLINE void HPCS_T(sum_lanes)(const T *x, const uint8_t *mask, int64_t n, const int use_mask,
-                                   const int skipna, const int compensated, double *sum_out,
-                                   double *count_out)
+/* ---- sum / mean ---------------------------------------------------------- */
+
+HPCS_INLINE void HPCS_T(sum_step)(double v, double ok, const int compensated, double *s, double *c,
+                                  double *cnt)
+{
+    v = ok != 0.0 ? v : 0.0;
+    *cnt += ok;
+    if (compensated) {
+        double y = v - *c;
+        double t = *s + y;
+        *c = (t - *s) - y;
+        *s = t;
+    } else {
+        *s += v;
+    }
+}
+
+HPCS_INLINE reduce_part HPCS_T(sum_lanes)(const T *x, const uint8_t *mask, int64_t n,
+                                          const int use_mask, const int skipna,
+                                          const int compensated)
 {
     double s[REDUCE_LANES] = {0}, c[REDUCE_LANES] = {0}, cnt[REDUCE_LANES] = {0};
     int64_t i = 0;
-    for (; i + REDUCE_LANES <= n; i += REDUCE_LANES) {
+    for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
         for (int l = 0; l < REDUCE_LANES; l++) {
             double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
-            v = ok != 0.0 ? v : 0.0;
-            cnt[l] += ok;
-            if (compensated) {
-                double y = v - c[l];
-                double t = s[l] + y;
-                c[l] = (t - s[l]) - y;
-                s[l] = t;
-            } else {
-                s[l] += v;
-            }
+            HPCS_T(sum_step)(v, ok, compensated, &s[l], &c[l], &cnt[l]);
         }
-    }
     for (int l = 0; i < n; i++, l++) {
         double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        v = ok != 0.0 ? v : 0.0;
-        cnt[l] += ok;
-        if (compensated) {
-            double y = v - c[l];
-            double t = s[l] + y;
-            c[l] = (t - s[l]) - y;
-            s[l] = t;
-        } else {
-            s[l] += v;
-        }
+        HPCS_T(sum_step)(v, ok, compensated, &s[l], &c[l], &cnt[l]);
     }
-    double sum = 0.0, comp = 0.0, count = 0.0;
+    reduce_part p = {0.0, 0.0, 0.0};
     for (int l = 0; l < REDUCE_LANES; l++) {
-        neumaier_add(&sum, &comp, s[l]);
-        neumaier_add(&sum, &comp, -c[l]);
-        count += cnt[l];
+        if (compensated) {
+            neumaier_add(&p.a, &p.b, s[l]);
+            neumaier_add(&p.a, &p.b, -c[l]);
+        } else {
+            p.a += s[l];
+        }
+        p.c += cnt[l];
     }
-    *sum_out = compensated ? sum + comp : sum;
-    *count_out = count;
+    return p;
 }
 
-HPCS_INLINE void HPCS_T(sum_count)(const T *x, const uint8_t *mask, int64_t n, const int use_mask,
-                                   const int skipna, double *sum, double *count)
+HPCS_CLONES static hpcs_status HPCS_T(sum_task)(void *ctx, int64_t chunk)
 {
-    HPCS_T(sum_lanes)(x, mask, n, use_mask, skipna, 1, sum, count);
-    if (!isfinite(*sum)) HPCS_T(sum_lanes)(x, mask, n, use_mask, skipna, 0, sum, count);
-}
-
-HPCS_INLINE void HPCS_T(sum_dispatch)(const T *x, const uint8_t *mask, int64_t n, uint32_t flags,
-                                      double *sum, double *count)
-{
-    const int skipna = (flags & HPCS_SKIPNA) != 0;
-    if (mask) {
-        if (skipna) HPCS_T(sum_count)(x, mask, n, 1, 1, sum, count);
-        else HPCS_T(sum_count)(x, mask, n, 1, 0, sum, count);
+    const HPCS_T(reduce_job) *job = ctx;
+    const int64_t start = chunk * HPCS_CHUNK;
+    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
+    const T *x = job->x + start;
+    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    reduce_part *p = &(*job->parts)[chunk];
+    if (job->compensated) {
+        if (m) *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 1, 1, 1) : HPCS_T(sum_lanes)(x, m, len, 1, 0, 1);
+        else *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 0, 1, 1) : HPCS_T(sum_lanes)(x, m, len, 0, 0, 1);
     } else {
-        if (skipna) HPCS_T(sum_count)(x, mask, n, 0, 1, sum, count);
-        else HPCS_T(sum_count)(x, mask, n, 0, 0, sum, count);
+        if (m) *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 1, 1, 0) : HPCS_T(sum_lanes)(x, m, len, 1, 0, 0);
+        else *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 0, 1, 0) : HPCS_T(sum_lanes)(x, m, len, 0, 0, 0);
     }
+    return HPCS_OK;
+}
+
+/* Sum and count of the slice (compensated; plain IEEE if that is not finite). */
+static hpcs_status HPCS_T(sum_count)(const T *x, const uint8_t *mask, int64_t n,
+                                     const hpcs__reduce_args *a, double *sum, double *count)
+{
+    reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
+    HPCS_T(reduce_job) job = {.x = x, .mask = mask, .n = n, .compensated = 1,
+                              .skipna = (a->flags & HPCS_SKIPNA) != 0, .parts = &parts};
+    int64_t nchunks;
+    hpcs_status st = run_chunks(n, a->nthreads, HPCS_T(sum_task), &job, &parts, stack, &nchunks);
+    double s = 0.0, comp = 0.0, cnt = 0.0;
+    for (int64_t c = 0; c < nchunks && st == HPCS_OK; c++) {
+        neumaier_add(&s, &comp, parts[c].a);
+        comp += parts[c].b;
+        cnt += parts[c].c;
+    }
+    s += comp;
+    if (st == HPCS_OK && !isfinite(s)) {
+        job.compensated = 0;
+        if (a->nthreads > 1) st = hpcs__parallel_for(a->nthreads, nchunks, HPCS_T(sum_task), &job);
+        else
+            for (int64_t c = 0; c < nchunks; c++) HPCS_T(sum_task)(&job, c);
+        s = 0.0;
+        for (int64_t c = 0; c < nchunks; c++) s += parts[c].a;
+    }
+    if (parts != stack) free(parts);
+    *sum = s;
+    *count = cnt;
+    return st;
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(sum_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -126,8 +201,7 @@ HPCS_CLONES static hpcs_status HPCS_T(sum_1d)(const void *xv, const uint8_t *mas
 {
     (void)out_stride;
     double count;
-    HPCS_T(sum_dispatch)(xv, mask, n, a->flags, out, &count);
-    return HPCS_OK;
+    return HPCS_T(sum_count)(xv, mask, n, a, out, &count);
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -136,51 +210,88 @@ HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *ma
 {
     (void)out_stride;
     double sum, count;
-    HPCS_T(sum_dispatch)(xv, mask, n, a->flags, &sum, &count);
+    hpcs_status st = HPCS_T(sum_count)(xv, mask, n, a, &sum, &count);
     *out = count > 0.0 ? sum / count : NAN;
-    return HPCS_OK;
+    return st;
 }
 
-/* (count, mean, m2) of x[0..n), blockwise two-pass + Chan merge. */
-HPCS_INLINE void HPCS_T(moments)(const T *x, const uint8_t *mask, int64_t n, const int use_mask,
-                                 const int skipna, double *count, double *mean, double *m2)
+/* ---- var / std ----------------------------------------------------------- */
+
+/* Lane sums of the block's taking-part values (shift = 0) or of their
+ * deviations from `shift` (and of the squared deviations into sq). */
+HPCS_INLINE void HPCS_T(block_lanes)(const T *x, const uint8_t *mask, int64_t n,
+                                     const int use_mask, const int skipna, const int deviations,
+                                     double shift, double *s, double *sq, double *cnt)
 {
-    double nt = 0.0, mt = 0.0, m2t = 0.0;
+    int64_t i = 0;
+    for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
+        for (int l = 0; l < REDUCE_LANES; l++) {
+            double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
+            double d = ok != 0.0 ? v - shift : 0.0;
+            s[l] += d;
+            if (deviations) sq[l] += d * d;
+            else cnt[l] += ok;
+        }
+    for (int l = 0; i < n; i++, l++) {
+        double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
+        double d = ok != 0.0 ? v - shift : 0.0;
+        s[l] += d;
+        if (deviations) sq[l] += d * d;
+        else cnt[l] += ok;
+    }
+}
+
+/* (count, mean, m2) of one block, two-pass over it while it is in L1. */
+HPCS_INLINE reduce_part HPCS_T(block_moments)(const T *x, const uint8_t *mask, int64_t n,
+                                              const int use_mask, const int skipna)
+{
+    double s[REDUCE_LANES] = {0}, cnt[REDUCE_LANES] = {0};
+    HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 0, 0.0, s, NULL, cnt);
+    double sum = 0.0, count = 0.0;
+    for (int l = 0; l < REDUCE_LANES; l++) {
+        sum += s[l];
+        count += cnt[l];
+    }
+    reduce_part p = {count, 0.0, 0.0};
+    if (count == 0.0) return p;
+    const double mean = sum / count;
+    double d1[REDUCE_LANES] = {0}, d2[REDUCE_LANES] = {0};
+    HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 1, mean, d1, d2, NULL);
+    double s1 = 0.0, s2 = 0.0;
+    for (int l = 0; l < REDUCE_LANES; l++) {
+        s1 += d1[l];
+        s2 += d2[l];
+    }
+    /* Corrected two-pass: s1 is the rounding error of the block mean. */
+    p.b = mean + s1 / count;
+    p.c = s2 - s1 * s1 / count;
+    return p;
+}
+
+HPCS_INLINE reduce_part HPCS_T(chunk_moments)(const T *x, const uint8_t *mask, int64_t n,
+                                              const int use_mask, const int skipna)
+{
+    reduce_part acc = {0.0, 0.0, 0.0};
     for (int64_t b0 = 0; b0 < n; b0 += REDUCE_VAR_BLOCK) {
         const int64_t bn = n - b0 < REDUCE_VAR_BLOCK ? n - b0 : REDUCE_VAR_BLOCK;
-        const T *xb = x + b0;
-        const uint8_t *mb = use_mask ? mask + b0 : mask;
-        double s[REDUCE_LANES] = {0}, cnt[REDUCE_LANES] = {0};
-        for (int64_t i = 0; i < bn; i++) {
-            double ok, v = HPCS_T(load)(xb, mb, i, use_mask, skipna, &ok);
-            s[i % REDUCE_LANES] += ok != 0.0 ? v : 0.0;
-            cnt[i % REDUCE_LANES] += ok;
-        }
-        double sb = 0.0, nb = 0.0;
-        for (int l = 0; l < REDUCE_LANES; l++) {
-            sb += s[l];
-            nb += cnt[l];
-        }
-        if (nb == 0.0) continue;
-        const double meanb = sb / nb;
-        double d1[REDUCE_LANES] = {0}, d2[REDUCE_LANES] = {0};
-        for (int64_t i = 0; i < bn; i++) {
-            double ok, v = HPCS_T(load)(xb, mb, i, use_mask, skipna, &ok);
-            double d = ok != 0.0 ? v - meanb : 0.0;
-            d1[i % REDUCE_LANES] += d;
-            d2[i % REDUCE_LANES] += d * d;
-        }
-        double s1 = 0.0, s2 = 0.0;
-        for (int l = 0; l < REDUCE_LANES; l++) {
-            s1 += d1[l];
-            s2 += d2[l];
-        }
-        /* Corrected two-pass: s1 is the rounding error of meanb. */
-        chan_merge(&nt, &mt, &m2t, nb, meanb + s1 / nb, s2 - s1 * s1 / nb);
+        reduce_part blk = HPCS_T(block_moments)(x + b0, use_mask ? mask + b0 : mask, bn,
+                                                use_mask, skipna);
+        chan_merge(&acc, &blk);
     }
-    *count = nt;
-    *mean = mt;
-    *m2 = m2t;
+    return acc;
+}
+
+HPCS_CLONES static hpcs_status HPCS_T(moments_task)(void *ctx, int64_t chunk)
+{
+    const HPCS_T(reduce_job) *job = ctx;
+    const int64_t start = chunk * HPCS_CHUNK;
+    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
+    const T *x = job->x + start;
+    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    reduce_part *p = &(*job->parts)[chunk];
+    if (m) *p = job->skipna ? HPCS_T(chunk_moments)(x, m, len, 1, 1) : HPCS_T(chunk_moments)(x, m, len, 1, 0);
+    else *p = job->skipna ? HPCS_T(chunk_moments)(x, m, len, 0, 1) : HPCS_T(chunk_moments)(x, m, len, 0, 0);
+    return HPCS_OK;
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(var_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -188,22 +299,21 @@ HPCS_CLONES static hpcs_status HPCS_T(var_1d)(const void *xv, const uint8_t *mas
                                               int64_t out_stride)
 {
     (void)out_stride;
-    const T *x = xv;
-    const int skipna = (a->flags & HPCS_SKIPNA) != 0;
-    double count, mean, m2;
-    if (mask) {
-        if (skipna) HPCS_T(moments)(x, mask, n, 1, 1, &count, &mean, &m2);
-        else HPCS_T(moments)(x, mask, n, 1, 0, &count, &mean, &m2);
-    } else {
-        if (skipna) HPCS_T(moments)(x, mask, n, 0, 1, &count, &mean, &m2);
-        else HPCS_T(moments)(x, mask, n, 0, 0, &count, &mean, &m2);
-    }
-    double var = count > (double)a->ddof ? m2 / (count - (double)a->ddof) : NAN;
-    /* A NaN/inf mean poisons m2 through the deviations; keep it NaN. */
-    if (!isfinite(mean) && count > (double)a->ddof) var = NAN;
-    if (var < 0.0) var = 0.0;
-    *out = var;
-    return HPCS_OK;
+    reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
+    HPCS_T(reduce_job) job = {.x = xv, .mask = mask, .n = n,
+                              .skipna = (a->flags & HPCS_SKIPNA) != 0, .parts = &parts};
+    int64_t nchunks;
+    hpcs_status st = run_chunks(n, a->nthreads, HPCS_T(moments_task), &job, &parts, stack,
+                                &nchunks);
+    reduce_part acc = {0.0, 0.0, 0.0};
+    for (int64_t c = 0; c < nchunks && st == HPCS_OK; c++) chan_merge(&acc, &parts[c]);
+    if (parts != stack) free(parts);
+    const double dof = acc.a - (double)a->ddof;
+    double var = dof > 0.0 ? acc.c / dof : NAN;
+    /* A NaN/inf mean leaves m2 meaningless: the variance is NaN (numpy). */
+    if (!isfinite(acc.b)) var = NAN;
+    *out = var < 0.0 ? 0.0 : var;
+    return st;
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -215,51 +325,76 @@ HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mas
     return st;
 }
 
-/* min (sign = +1) or max (sign = -1) of the taking part elements. */
-HPCS_INLINE hpcs_status HPCS_T(extreme)(const T *x, const uint8_t *mask, int64_t n,
-                                        const int use_mask, const int skipna, const int is_max,
-                                        double *out)
+/* ---- min / max ----------------------------------------------------------- */
+
+HPCS_INLINE void HPCS_T(extreme_step)(double v, double ok, const int is_max, double init,
+                                      double *m, double *cnt, double *nan)
 {
-    double m[REDUCE_LANES], cnt[REDUCE_LANES] = {0}, nan[REDUCE_LANES] = {0};
+    *cnt += ok;
+    *nan += (ok != 0.0 && v != v) ? 1.0 : 0.0;
+    *m = extreme_pick(ok != 0.0 ? v : init, *m, is_max);
+}
+
+HPCS_INLINE reduce_part HPCS_T(extreme_lanes)(const T *x, const uint8_t *mask, int64_t n,
+                                              const int use_mask, const int skipna,
+                                              const int is_max)
+{
     const double init = is_max ? -INFINITY : INFINITY;
+    double m[REDUCE_LANES], cnt[REDUCE_LANES] = {0}, nan[REDUCE_LANES] = {0};
     for (int l = 0; l < REDUCE_LANES; l++) m[l] = init;
-    for (int64_t i = 0; i < n; i++) {
+    int64_t i = 0;
+    for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
+        for (int l = 0; l < REDUCE_LANES; l++) {
+            double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
+            HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l]);
+        }
+    for (int l = 0; i < n; i++, l++) {
         double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        const int l = (int)(i % REDUCE_LANES);
-        cnt[l] += ok;
-        nan[l] += (ok != 0.0 && v != v) ? 1.0 : 0.0;
-        v = ok != 0.0 ? v : init;
-        /* NaN never wins a comparison, so it is skipped here and reported
-         * through nan[]. */
-        if (is_max)
-            m[l] = v > m[l] ? v : m[l];
-        else
-            m[l] = v < m[l] ? v : m[l];
+        HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l]);
     }
-    double r = init, count = 0.0, nans = 0.0;
+    reduce_part p = {init, 0.0, 0.0};
     for (int l = 0; l < REDUCE_LANES; l++) {
-        count += cnt[l];
-        nans += nan[l];
-        if (is_max)
-            r = m[l] > r ? m[l] : r;
-        else
-            r = m[l] < r ? m[l] : r;
+        p.a = extreme_pick(m[l], p.a, is_max);
+        p.b += cnt[l];
+        p.c += nan[l];
     }
-    if (count == 0.0) return HPCS_ERR_EMPTY;
-    *out = nans > 0.0 ? NAN : r;
+    return p;
+}
+
+HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
+{
+    const HPCS_T(reduce_job) *job = ctx;
+    const int64_t start = chunk * HPCS_CHUNK;
+    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
+    const T *x = job->x + start;
+    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    reduce_part *p = &(*job->parts)[chunk];
+    const int mx = job->is_max;
+    if (m) *p = job->skipna ? HPCS_T(extreme_lanes)(x, m, len, 1, 1, mx) : HPCS_T(extreme_lanes)(x, m, len, 1, 0, mx);
+    else *p = job->skipna ? HPCS_T(extreme_lanes)(x, m, len, 0, 1, mx) : HPCS_T(extreme_lanes)(x, m, len, 0, 0, mx);
     return HPCS_OK;
 }
 
-HPCS_INLINE hpcs_status HPCS_T(extreme_dispatch)(const T *x, const uint8_t *mask, int64_t n,
-                                                 uint32_t flags, const int is_max, double *out)
+static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
+                                   const hpcs__reduce_args *a, const int is_max, double *out)
 {
-    const int skipna = (flags & HPCS_SKIPNA) != 0;
-    if (mask) {
-        if (skipna) return HPCS_T(extreme)(x, mask, n, 1, 1, is_max, out);
-        return HPCS_T(extreme)(x, mask, n, 1, 0, is_max, out);
+    reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
+    HPCS_T(reduce_job) job = {.x = xv, .mask = mask, .n = n, .is_max = is_max,
+                              .skipna = (a->flags & HPCS_SKIPNA) != 0, .parts = &parts};
+    int64_t nchunks;
+    hpcs_status st = run_chunks(n, a->nthreads, HPCS_T(extreme_task), &job, &parts, stack,
+                                &nchunks);
+    double r = is_max ? -INFINITY : INFINITY, count = 0.0, nans = 0.0;
+    for (int64_t c = 0; c < nchunks && st == HPCS_OK; c++) {
+        r = extreme_pick(parts[c].a, r, is_max);
+        count += parts[c].b;
+        nans += parts[c].c;
     }
-    if (skipna) return HPCS_T(extreme)(x, mask, n, 0, 1, is_max, out);
-    return HPCS_T(extreme)(x, mask, n, 0, 0, is_max, out);
+    if (parts != stack) free(parts);
+    if (st != HPCS_OK) return st;
+    if (count == 0.0) return HPCS_ERR_EMPTY;
+    *out = nans > 0.0 ? NAN : r;
+    return HPCS_OK;
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(min_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -267,7 +402,7 @@ HPCS_CLONES static hpcs_status HPCS_T(min_1d)(const void *xv, const uint8_t *mas
                                               int64_t out_stride)
 {
     (void)out_stride;
-    return HPCS_T(extreme_dispatch)(xv, mask, n, a->flags, 0, out);
+    return HPCS_T(extreme)(xv, mask, n, a, 0, out);
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(max_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -275,18 +410,18 @@ HPCS_CLONES static hpcs_status HPCS_T(max_1d)(const void *xv, const uint8_t *mas
                                               int64_t out_stride)
 {
     (void)out_stride;
-    return HPCS_T(extreme_dispatch)(xv, mask, n, a->flags, 1, out);
+    return HPCS_T(extreme)(xv, mask, n, a, 1, out);
 }
 
-/* ---- public entry points ----------------------------------------------- */
+/* ---- public entry points ------------------------------------------------- */
 
-#define REDUCE_ENTRY(op)                                                      \
+#define REDUCE_ENTRY(op)                                                                          \
     HPCS_API hpcs_status HPCS_T(hpcs_##op)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
                                            const uint8_t *where, uint32_t flags, double *out)     \
     {                                                                                             \
         hpcs__reduce_args a = {.flags = flags};                                                   \
-        return hpcs__reduce_layout(HPCS_T(op##_1d), sizeof(T), x, outer, n, inner, where, &a, 1,  \
-                                   out);                                                          \
+        return hpcs__reduce_layout_family(HPCS_T(op##_1d), HPCS_FAMILY_REDUCE, sizeof(T), x,     \
+                                          outer, n, inner, where, &a, 1, out);                    \
     }
 REDUCE_ENTRY(sum)
 REDUCE_ENTRY(mean)
@@ -294,15 +429,15 @@ REDUCE_ENTRY(min)
 REDUCE_ENTRY(max)
 #undef REDUCE_ENTRY
 
-#define REDUCE_DDOF_ENTRY(op)                                                             \
+#define REDUCE_DDOF_ENTRY(op)                                                                     \
     HPCS_API hpcs_status HPCS_T(hpcs_##op)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
                                            const uint8_t *where, int64_t ddof, uint32_t flags,    \
                                            double *out)                                           \
     {                                                                                             \
         if (ddof < 0) return HPCS_ERR_ARG;                                                        \
         hpcs__reduce_args a = {.flags = flags, .ddof = ddof};                                     \
-        return hpcs__reduce_layout(HPCS_T(op##_1d), sizeof(T), x, outer, n, inner, where, &a, 1, \
-                                   out);                                                          \
+        return hpcs__reduce_layout_family(HPCS_T(op##_1d), HPCS_FAMILY_REDUCE, sizeof(T), x,     \
+                                          outer, n, inner, where, &a, 1, out);                    \
     }
 REDUCE_DDOF_ENTRY(var)
 REDUCE_DDOF_ENTRY(std)

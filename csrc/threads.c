@@ -1,0 +1,172 @@
+/*
+ * Threads: process-wide settings and a fork-join parallel loop.
+ *
+ * hpcs__parallel_for starts its workers per call and joins them before it
+ * returns, instead of keeping a resident pool: no state is shared between
+ * calls, so any number of application threads may call the library at
+ * once, and the start-up cost (~20 us a thread) is far below the work of the
+ * inputs that are allowed to use threads at all (hpcs_tuning thresholds,
+ * measured by `hpcs calibrate`).  Work is always cut into fixed-size chunks
+ * combined in chunk order by the callers, so results never depend on the
+ * thread count.
+ */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_* */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hpcs_internal.h"
+
+_Static_assert(sizeof(((hpcs_tuning *)0)->parallel_min_elements) / sizeof(int64_t) ==
+                   HPCS_FAMILY_COUNT,
+               "one threshold per family");
+
+/* Settings: the only mutable globals of the library, all atomic. */
+static _Atomic int64_t threads_setting = 0; /* 0: default (physical cores) */
+/* Defaults until `hpcs calibrate` measures the machine: a thread start costs
+ * ~20 us, the work of 2^18 doubles about 100 us. */
+#define DEFAULT_THRESHOLDS                                                                   \
+    {                                                                                        \
+        [HPCS_FAMILY_REDUCE] = 1 << 20, [HPCS_FAMILY_SELECT] = 1 << 20,                      \
+        [HPCS_FAMILY_ROLLING] = 1 << 18, [HPCS_FAMILY_ROLLING_ORDER] = 1 << 14,              \
+    }
+static _Atomic int64_t thresholds[HPCS_FAMILY_COUNT] = DEFAULT_THRESHOLDS;
+static const int64_t default_thresholds[HPCS_FAMILY_COUNT] = DEFAULT_THRESHOLDS;
+
+/* Physical cores among the CPUs this process may run on (SMT siblings
+ * count once); falls back to the affinity count where sysfs is missing. */
+static int64_t count_physical_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    int64_t logical = CPU_COUNT(&set), physical = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, &set)) continue;
+        char path[96];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list",
+                 cpu);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) return logical;
+        int first = -1;
+        /* The list starts with the lowest sibling: count a core once, at it. */
+        int ok = fscanf(f, "%d", &first) == 1;
+        fclose(f);
+        if (!ok) return logical;
+        if (first == cpu || !CPU_ISSET(first, &set)) physical++;
+    }
+    return physical > 0 ? physical : (logical > 0 ? logical : 1);
+}
+
+/* The topology does not change while we run: count it once. */
+static pthread_once_t cores_once = PTHREAD_ONCE_INIT;
+static int64_t cores_counted = 1;
+static void count_cores_once(void) { cores_counted = count_physical_cores(); }
+
+static int64_t physical_cores(void)
+{
+    pthread_once(&cores_once, count_cores_once);
+    return cores_counted;
+}
+
+HPCS_API hpcs_status hpcs_set_num_threads(int64_t n)
+{
+    if (n < 0) return HPCS_ERR_ARG;
+    atomic_store(&threads_setting, n);
+    return HPCS_OK;
+}
+
+HPCS_API hpcs_status hpcs_get_num_threads(int64_t *n)
+{
+    if (n == NULL) return HPCS_ERR_NULL;
+    int64_t t = atomic_load(&threads_setting);
+    *n = t > 0 ? t : physical_cores();
+    return HPCS_OK;
+}
+
+HPCS_API hpcs_status hpcs_get_tuning(hpcs_tuning *tuning)
+{
+    if (tuning == NULL) return HPCS_ERR_NULL;
+    for (int f = 0; f < HPCS_FAMILY_COUNT; f++)
+        tuning->parallel_min_elements[f] = atomic_load(&thresholds[f]);
+    return HPCS_OK;
+}
+
+HPCS_API hpcs_status hpcs_set_tuning(const hpcs_tuning *tuning)
+{
+    if (tuning == NULL) return HPCS_ERR_NULL;
+    for (int f = 0; f < HPCS_FAMILY_COUNT; f++)
+        if (tuning->parallel_min_elements[f] < 1) return HPCS_ERR_ARG;
+    for (int f = 0; f < HPCS_FAMILY_COUNT; f++)
+        atomic_store(&thresholds[f], tuning->parallel_min_elements[f]);
+    return HPCS_OK;
+}
+
+HPCS_API hpcs_status hpcs_reset_tuning(void)
+{
+    for (int f = 0; f < HPCS_FAMILY_COUNT; f++) atomic_store(&thresholds[f], default_thresholds[f]);
+    return HPCS_OK;
+}
+
+int64_t hpcs__plan(int32_t family, int64_t elements, int64_t ntasks)
+{
+    if (family < 0 || family >= HPCS_FAMILY_COUNT) return 1;
+    if (elements < atomic_load(&thresholds[family]) || ntasks < 2) return 1;
+    int64_t t;
+    hpcs_get_num_threads(&t);
+    if (t > ntasks) t = ntasks;
+    return t < 1 ? 1 : t;
+}
+
+HPCS_API hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t *nthreads)
+{
+    if (nthreads == NULL) return HPCS_ERR_NULL;
+    if (family < 0 || family >= HPCS_FAMILY_COUNT || elements < 0) return HPCS_ERR_ARG;
+    /* The widest split a kernel makes: one task per chunk of HPCS_CHUNK. */
+    *nthreads = hpcs__plan(family, elements, (elements + HPCS_CHUNK - 1) / HPCS_CHUNK);
+    return HPCS_OK;
+}
+
+/* ---- fork-join loop ---------------------------------------------------- */
+
+typedef struct parallel_job {
+    hpcs__task_fn fn;
+    void *ctx;
+    int64_t ntasks;
+    _Atomic int64_t next;
+    _Atomic int status;
+} parallel_job;
+
+static void *parallel_worker(void *arg)
+{
+    parallel_job *job = arg;
+    for (;;) {
+        int64_t task = atomic_fetch_add(&job->next, 1);
+        if (task >= job->ntasks || atomic_load(&job->status) != HPCS_OK) break;
+        hpcs_status st = job->fn(job->ctx, task);
+        if (st != HPCS_OK) {
+            int expected = HPCS_OK;
+            atomic_compare_exchange_strong(&job->status, &expected, (int)st);
+        }
+    }
+    return NULL;
+}
+
+hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx)
+{
+    parallel_job job = {.fn = fn, .ctx = ctx, .ntasks = ntasks};
+    atomic_init(&job.next, 0);
+    atomic_init(&job.status, HPCS_OK);
+    if (nthreads > ntasks) nthreads = ntasks;
+    enum { MAX_WORKERS = 255 };
+    if (nthreads > MAX_WORKERS + 1) nthreads = MAX_WORKERS + 1;
+    pthread_t workers[MAX_WORKERS];
+    int64_t started = 0;
+    for (; started < nthreads - 1; started++)
+        if (pthread_create(&workers[started], NULL, parallel_worker, &job) != 0)
+            break; /* fewer threads: the remaining tasks still run below */
+    parallel_worker(&job);
+    for (int64_t i = 0; i < started; i++) pthread_join(workers[i], NULL);
+    return (hpcs_status)atomic_load(&job.status);
+}
