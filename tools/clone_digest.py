@@ -1,0 +1,60 @@
+"""Print the active ISA clone and a digest of every operation's output bits.
+
+Run natively and under ``qemu-x86_64 -cpu <model>`` by tools/run_isas.sh:
+equal digests mean every clone computes bit-identical results.
+
+    python tools/clone_digest.py [--expect-isa AVX2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+
+import numpy as np
+
+import hpcs
+
+
+def digest() -> str:
+    """SHA-256 over the outputs of every public operation on fixed data."""
+    rng = np.random.default_rng(20261124)
+    x = rng.standard_normal(50_000) * 1e3 + 1e6
+    x[rng.integers(0, x.size, 200)] = np.nan
+    y = x.astype(np.float32)
+    m = rng.standard_normal((37, 300))
+    h = hashlib.sha256()
+
+    def add(value: object) -> None:
+        h.update(np.asarray(value, dtype=np.float64).tobytes())
+
+    for data in (x, y):
+        for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad"):
+            add(getattr(hpcs, op)(data, skipna=True))
+        add(hpcs.quantile(data, [0.1, 0.5, 0.9], skipna=True))
+        for window in (3, 100, 1000):
+            for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad"):
+                add(getattr(hpcs, f"rolling_{op}")(data, window, min_periods=1))
+            add(hpcs.rolling_quantile(data, window, 0.3, min_periods=1))
+    for axis in (0, 1):
+        for op in ("sum", "mean", "var", "min", "max", "median"):
+            add(getattr(hpcs, op)(m, axis=axis))
+        add(hpcs.rolling_mean(m, 7, axis=axis))
+    return h.hexdigest()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--expect-isa", help="fail unless this clone is active")
+    args = parser.parse_args(argv)
+    isa = hpcs.simd_info()["isa"]
+    print(f"isa={isa} digest={digest()}")
+    if args.expect_isa and isa != args.expect_isa:
+        print(f"expected the {args.expect_isa} clone, got {isa}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Exercise every ISA clone of the installed hpcs:
+#   native        -> AVX512 clone on an AVX-512 machine (else the best it has)
+#   qemu Haswell  -> AVX2 clone (x86-64-v3)
+#   qemu Nehalem  -> SSE2 baseline clone
+# For each: check simd_info() names the expected clone, run the `clones`
+# test subset, and compare a digest of every operation's output bits, which
+# must be identical across clones.
+#
+# usage: tools/run_isas.sh [PYTHON]     (PYTHON: the venv's python with hpcs installed)
+# needs: qemu-x86_64 (Debian package qemu-user)
+set -euo pipefail
+
+py=${1:-python}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Run from an empty directory so the source tree's hpcs/ is never imported.
+cd "$work"
+
+if [ "$(uname -m)" != x86_64 ]; then
+    echo "run_isas: not x86-64, single plain build: native run only"
+    "$py" "$repo/tools/clone_digest.py"
+    exit 0
+fi
+if ! command -v qemu-x86_64 >/dev/null; then
+    echo "run_isas: qemu-x86_64 missing (apt-get install qemu-user)" >&2
+    exit 1
+fi
+
+native=$("$py" "$repo/tools/clone_digest.py")
+echo "native:  $native"
+status=0
+for cpu in Haswell:AVX2 Nehalem:SSE2; do
+    model=${cpu%%:*}
+    isa=${cpu##*:}
+    emu=(qemu-x86_64 -cpu "$model")
+    out=$("${emu[@]}" "$py" "$repo/tools/clone_digest.py" --expect-isa "$isa" 2>/dev/null) || {
+        echo "FAIL: $model did not run the $isa clone ($out)"; status=1; continue; }
+    echo "$model: $out"
+    if [ "${out#* }" != "${native#* }" ]; then
+        echo "FAIL: $isa clone results differ from the native clone's"; status=1
+    fi
+    echo "== pytest -m clones under qemu -cpu $model ($isa clone)"
+    HPCS_EXPECT_ISA=$isa "${emu[@]}" "$py" -m pytest -q -m clones -p no:cacheprovider \
+        --rootdir "$repo" -c "$repo/pyproject.toml" "$repo/tests" 2>/dev/null || status=1
+done
+exit $status
