@@ -14,6 +14,15 @@ from hpcs._errors import HPCSError
 from hpcs._hardware import library_version, simd_info
 from hpcs._paths import get_include, get_library_path, get_pkgconfig_dir
 from hpcs._reduce import mad, max, mean, median, min, quantile, std, sum, var
+from hpcs._threads import (
+    get_num_threads,
+    get_thresholds,
+    plan_threads,
+    reset_thresholds,
+    set_num_threads,
+    set_thresholds,
+)
+from hpcs._threads import apply_environment as _apply_environment
 from hpcs._rolling import (
     rolling_mad,
     rolling_max,
@@ -29,11 +38,15 @@ from hpcs._rolling import (
 #: Package version; equal to the C library's (both come from VERSION).
 __version__ = library_version()
 
+_apply_environment()
+
 __all__ = [
     "HPCSError",
     "__version__",
     "get_include",
     "get_library_path",
+    "get_num_threads",
+    "get_thresholds",
     "get_pkgconfig_dir",
     "library_version",
     "mad",
@@ -41,7 +54,9 @@ __all__ = [
     "mean",
     "median",
     "min",
+    "plan_threads",
     "quantile",
+    "reset_thresholds",
     "rolling_mad",
     "rolling_max",
     "rolling_mean",
@@ -51,6 +66,8 @@ __all__ = [
     "rolling_std",
     "rolling_sum",
     "rolling_var",
+    "set_num_threads",
+    "set_thresholds",
     "simd_info",
     "std",
     "sum",

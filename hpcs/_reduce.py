@@ -31,14 +31,16 @@ QUANTILE_METHODS = {
 class _Layout:
     """An input array prepared for C: data pointer, (outer, n, inner) and result shape."""
 
-    __slots__ = ("arr", "ptr", "func_suffix", "outer", "n", "inner", "shape", "axis", "mask")
+    __slots__ = ("arr", "ptr", "func_suffix", "outer", "n", "inner", "shape", "axis", "mask",
+                 "reversed")
 
     def __init__(self, x: ArrayLike, axis: Optional[Any], where: Optional[Any] = None) -> None:
         arr = v.as_float_array(x)
         mask = None if where is None else np.asarray(where)
         if axis is not None:
             axis = v.check_axis(axis, arr.ndim)
-        if arr.ndim > 1 and not arr.flags.c_contiguous and arr.flags.f_contiguous:
+        self.reversed = arr.ndim > 1 and not arr.flags.c_contiguous and arr.flags.f_contiguous
+        if self.reversed:
             # An F-ordered array is the C-ordered transpose: no copy needed.
             if axis is not None:
                 axis = arr.ndim - 1 - axis
@@ -68,6 +70,10 @@ class _Layout:
             return float(out[0])
         shape = lead + (self.shape if self.shape is not None else ())
         res = out.reshape(shape)
+        if self.reversed and self.shape is not None:
+            # Computed on the transpose: put the remaining axes back in order.
+            res = res.transpose(list(range(len(lead))) + list(range(res.ndim - 1, len(lead) - 1, -1)))
+            res = np.ascontiguousarray(res)
         if self.shape is not None and self.arr.dtype == np.float32:
             # Along an axis NumPy keeps float32 (accumulation was in double).
             res = res.astype(np.float32)

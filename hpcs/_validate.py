@@ -137,7 +137,7 @@ def check_quantiles(q: Any) -> np.ndarray:
     [0.25, 0.5]
     """
     try:
-        qa = np.ascontiguousarray(q, dtype=np.float64)
+        qa = np.array(q, dtype=np.float64)  # a contiguous copy; keeps 0-D
     except (TypeError, ValueError):
         raise TypeError(f"q: must be a number or a 1-D sequence of numbers, got {q!r}") from None
     if qa.ndim > 1:

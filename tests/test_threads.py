@@ -1,0 +1,109 @@
+"""Threads: results never depend on the thread count; concurrent calls are safe."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import hpcs
+from hpcs._ops import OPS, Op
+
+
+def _call(op: Op, x: np.ndarray) -> object:
+    variant = dict(op.variants[-1])
+    q = variant.pop("q", None)
+    args = () if q is None else (q,)
+    if op.rolling:
+        return op.fast(x, 50, *args, min_periods=1, **variant)
+    return op.fast(x, *args, skipna=True, **variant)
+
+
+@pytest.fixture
+def thread_everything():
+    """Thresholds of 1 element: every input takes the threaded path."""
+    old = hpcs.get_thresholds()
+    hpcs.set_thresholds({name: 1 for name in old})
+    yield
+    hpcs.set_thresholds(old)
+    hpcs.set_num_threads(0)
+
+
+@pytest.mark.parametrize("op", OPS.values(), ids=lambda o: o.name)
+def test_bit_identical_for_any_thread_count(op: Op, thread_everything) -> None:
+    rng = np.random.default_rng(0)
+    inputs = [rng.standard_normal(300_001), rng.standard_normal((64, 2_000)),
+              rng.standard_normal((2_000, 64))]
+    inputs[0][::97] = np.nan
+    for x in inputs:
+        results = []
+        for threads in (1, 2, 3, 8):
+            hpcs.set_num_threads(threads)
+            axis_kw = {} if x.ndim == 1 else {"axis": 0}
+            if op.rolling:
+                results.append(np.asarray(op.fast(x, 50, *(() if "q" not in op.variants[-1]
+                                                          else (op.variants[-1]["q"],)),
+                                                  min_periods=1, **axis_kw)))
+            else:
+                results.append(np.asarray(_call(op, x) if x.ndim == 1 else
+                                          _call_axis(op, x)))
+        for r in results[1:]:
+            assert r.tobytes() == results[0].tobytes(), op.name
+
+
+def _call_axis(op: Op, x: np.ndarray) -> object:
+    variant = dict(op.variants[-1])
+    q = variant.pop("q", None)
+    args = () if q is None else (q,)
+    return op.fast(x, *args, axis=0, skipna=True, **variant)
+
+
+def test_threshold_changes_the_code_path() -> None:
+    old = hpcs.get_thresholds()
+    try:
+        hpcs.set_num_threads(2)
+        hpcs.set_thresholds({"reduce": 10**9})
+        assert hpcs.plan_threads("reduce", 10**6) == 1
+        hpcs.set_thresholds({"reduce": 1000})
+        assert hpcs.plan_threads("reduce", 10**6) == 2
+    finally:
+        hpcs.set_thresholds(old)
+        hpcs.set_num_threads(0)
+
+
+def test_bad_thread_arguments() -> None:
+    with pytest.raises(ValueError):
+        hpcs.set_num_threads(-1)
+    with pytest.raises(TypeError):
+        hpcs.set_num_threads(1.5)
+    with pytest.raises(ValueError):
+        hpcs.set_thresholds({"reduce": 0})
+    with pytest.raises(ValueError):
+        hpcs.set_thresholds({"bogus": 5})
+
+
+def test_environment_variable_sets_threads() -> None:
+    code = "import hpcs; print(hpcs.get_num_threads())"
+    env = {"HPCS_NUM_THREADS": "3", "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd="/", check=True)
+    assert out.stdout.strip() == "3"
+    bad = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True,
+                         text=True, env={**env, "HPCS_NUM_THREADS": "many"}, cwd="/")
+    assert bad.returncode == 0 and "HPCS_NUM_THREADS" in bad.stderr
+
+
+@pytest.mark.parametrize("op", OPS.values(), ids=lambda o: o.name)
+def test_concurrent_python_threads_get_the_serial_answer(op: Op) -> None:
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(200_000)
+    x[::101] = np.nan
+    x.flags.writeable = False
+    expected = np.asarray(_call(op, x))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: np.asarray(_call(op, x)), range(16)))
+    for r in results:
+        assert r.tobytes() == expected.tobytes()
