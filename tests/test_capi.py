@@ -14,7 +14,7 @@ import hpcs
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "c" / "rolling_median.c"
 CC = shutil.which("cc") or shutil.which("gcc")
 
-pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler")
+pytestmark = [pytest.mark.skipif(CC is None, reason="no C compiler"), pytest.mark.native]
 
 
 def _build_and_run(tmp_path: Path, flags: list[str]) -> str:

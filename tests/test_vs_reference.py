@@ -94,10 +94,9 @@ def test_rolling_matches_reference(op: Op, label: str, x: np.ndarray) -> None:
             _compare(op, label, x, kwargs, args)
 
 
-@pytest.mark.clones
 @pytest.mark.parametrize("op", REDUCTIONS + ROLLING, ids=lambda o: o.name)
-def test_clone_subset(op: Op) -> None:
-    """A quick cross-section, run under qemu for every ISA clone."""
+def test_longer_series(op: Op) -> None:
+    """Series longer than the vector lanes and blocks, in three layouts."""
     rng = np.random.default_rng(5)
     x = rng.standard_normal(300)
     x[rng.integers(0, 300, 20)] = np.nan
