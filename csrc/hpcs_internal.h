@@ -103,25 +103,16 @@ typedef struct hpcs__rolling_args {
 typedef hpcs_status (*hpcs__rolling1d_fn)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                           void *out);
 
-/* Layout drivers (layout.c), threaded over slices for inputs of `family`
- * above its threshold (HPCS_FAMILY_COUNT: never). */
-hpcs_status hpcs__reduce_layout_family(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
+/* Layout drivers (layout.c): run fn over every slice, on several threads
+ * when the input is above `family`'s threshold (hpcs_family). */
+hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
                                        const void *x, int64_t outer, int64_t n, int64_t inner,
                                        const uint8_t *mask, hpcs__reduce_args *a, int64_t nres,
                                        double *out);
-hpcs_status hpcs__rolling_layout_family(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
+hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
                                         const void *x, int64_t outer, int64_t n, int64_t inner,
                                         int64_t window, int64_t min_periods, uint32_t flags,
                                         hpcs__rolling_args *a, void *out);
-/* Single-threaded forms (TEMPORARY).  elsize is sizeof(float) or sizeof(double);
- * nres is the number of results per slice of a reduction. */
-hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, size_t elsize, const void *x, int64_t outer,
-                                int64_t n, int64_t inner, const uint8_t *mask,
-                                const hpcs__reduce_args *a, int64_t nres, double *out);
-hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, size_t elsize, const void *x,
-                                 int64_t outer, int64_t n, int64_t inner, int64_t window,
-                                 int64_t min_periods, uint32_t flags, hpcs__rolling_args *a,
-                                 void *out);
 
 /* ---- Shared numeric helpers ---------------------------------------------*/
 

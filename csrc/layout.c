@@ -159,7 +159,7 @@ static hpcs_status run_layout(layout_job *job, int32_t family, int64_t *single_s
     return hpcs__parallel_for(hpcs__plan(family, total, ntasks), ntasks, strided_task, job);
 }
 
-hpcs_status hpcs__reduce_layout_family(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
+hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
                                 const void *x, int64_t outer, int64_t n, int64_t inner,
                                 const uint8_t *mask, hpcs__reduce_args *a, int64_t nres,
                                 double *out)
@@ -172,7 +172,7 @@ hpcs_status hpcs__reduce_layout_family(hpcs__reduce1d_fn fn, int32_t family, siz
     return run_layout(&job, family, &a->nthreads);
 }
 
-hpcs_status hpcs__rolling_layout_family(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
+hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
                                  const void *x, int64_t outer, int64_t n, int64_t inner,
                                  int64_t window, int64_t min_periods, uint32_t flags,
                                  hpcs__rolling_args *a, void *out)
@@ -189,22 +189,3 @@ hpcs_status hpcs__rolling_layout_family(hpcs__rolling1d_fn fn, int32_t family, s
     return run_layout(&job, family, &a->nthreads);
 }
 
-/* TEMPORARY single-threaded entry points for kernels not yet passing their
- * family; removed when every kernel family is wired to the *_family forms. */
-hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, size_t elsize, const void *x, int64_t outer,
-                                int64_t n, int64_t inner, const uint8_t *mask,
-                                const hpcs__reduce_args *a, int64_t nres, double *out)
-{
-    hpcs__reduce_args copy = *a;
-    return hpcs__reduce_layout_family(fn, HPCS_FAMILY_COUNT, elsize, x, outer, n, inner, mask,
-                                      &copy, nres, out);
-}
-
-hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, size_t elsize, const void *x,
-                                 int64_t outer, int64_t n, int64_t inner, int64_t window,
-                                 int64_t min_periods, uint32_t flags, hpcs__rolling_args *a,
-                                 void *out)
-{
-    return hpcs__rolling_layout_family(fn, HPCS_FAMILY_COUNT, elsize, x, outer, n, inner, window,
-                                       min_periods, flags, a, out);
-}

@@ -52,6 +52,14 @@ HPCS_INLINE void chan_merge(reduce_part *acc, const reduce_part *blk)
     acc->a = nt;
 }
 
+/* Call HPCS_T(f)(x, m, len, use_mask, skipna, ...) with use_mask and skipna
+ * as constants, so that each combination compiles to its own tight loop. */
+#define REDUCE_SPECIALIZED(f, x, m, len, skipna, ...)                                             \
+    ((m) ? ((skipna) ? HPCS_T(f)(x, m, len, 1, 1, ##__VA_ARGS__)                                  \
+                     : HPCS_T(f)(x, m, len, 1, 0, ##__VA_ARGS__))                                 \
+         : ((skipna) ? HPCS_T(f)(x, m, len, 0, 1, ##__VA_ARGS__)                                  \
+                     : HPCS_T(f)(x, m, len, 0, 0, ##__VA_ARGS__)))
+
 /* The winner of v and m; NaN never wins a comparison, so a NaN v loses. */
 HPCS_INLINE double extreme_pick(double v, double m, const int is_max)
 {
@@ -154,14 +162,9 @@ HPCS_CLONES static hpcs_status HPCS_T(sum_task)(void *ctx, int64_t chunk)
     const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
     const T *x = job->x + start;
     const uint8_t *m = job->mask ? job->mask + start : NULL;
-    reduce_part *p = &(*job->parts)[chunk];
-    if (job->compensated) {
-        if (m) *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 1, 1, 1) : HPCS_T(sum_lanes)(x, m, len, 1, 0, 1);
-        else *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 0, 1, 1) : HPCS_T(sum_lanes)(x, m, len, 0, 0, 1);
-    } else {
-        if (m) *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 1, 1, 0) : HPCS_T(sum_lanes)(x, m, len, 1, 0, 0);
-        else *p = job->skipna ? HPCS_T(sum_lanes)(x, m, len, 0, 1, 0) : HPCS_T(sum_lanes)(x, m, len, 0, 0, 0);
-    }
+    (*job->parts)[chunk] = job->compensated
+                               ? REDUCE_SPECIALIZED(sum_lanes, x, m, len, job->skipna, 1)
+                               : REDUCE_SPECIALIZED(sum_lanes, x, m, len, job->skipna, 0);
     return HPCS_OK;
 }
 
@@ -288,9 +291,7 @@ HPCS_CLONES static hpcs_status HPCS_T(moments_task)(void *ctx, int64_t chunk)
     const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
     const T *x = job->x + start;
     const uint8_t *m = job->mask ? job->mask + start : NULL;
-    reduce_part *p = &(*job->parts)[chunk];
-    if (m) *p = job->skipna ? HPCS_T(chunk_moments)(x, m, len, 1, 1) : HPCS_T(chunk_moments)(x, m, len, 1, 0);
-    else *p = job->skipna ? HPCS_T(chunk_moments)(x, m, len, 0, 1) : HPCS_T(chunk_moments)(x, m, len, 0, 0);
+    (*job->parts)[chunk] = REDUCE_SPECIALIZED(chunk_moments, x, m, len, job->skipna);
     return HPCS_OK;
 }
 
@@ -368,10 +369,7 @@ HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
     const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
     const T *x = job->x + start;
     const uint8_t *m = job->mask ? job->mask + start : NULL;
-    reduce_part *p = &(*job->parts)[chunk];
-    const int mx = job->is_max;
-    if (m) *p = job->skipna ? HPCS_T(extreme_lanes)(x, m, len, 1, 1, mx) : HPCS_T(extreme_lanes)(x, m, len, 1, 0, mx);
-    else *p = job->skipna ? HPCS_T(extreme_lanes)(x, m, len, 0, 1, mx) : HPCS_T(extreme_lanes)(x, m, len, 0, 0, mx);
+    (*job->parts)[chunk] = REDUCE_SPECIALIZED(extreme_lanes, x, m, len, job->skipna, job->is_max);
     return HPCS_OK;
 }
 
@@ -415,13 +413,13 @@ HPCS_CLONES static hpcs_status HPCS_T(max_1d)(const void *xv, const uint8_t *mas
 
 /* ---- public entry points ------------------------------------------------- */
 
-#define REDUCE_ENTRY(op)                                                                          \
-    HPCS_API hpcs_status HPCS_T(hpcs_##op)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
-                                           const uint8_t *where, uint32_t flags, double *out)     \
-    {                                                                                             \
-        hpcs__reduce_args a = {.flags = flags};                                                   \
-        return hpcs__reduce_layout_family(HPCS_T(op##_1d), HPCS_FAMILY_REDUCE, sizeof(T), x,     \
-                                          outer, n, inner, where, &a, 1, out);                    \
+#define REDUCE_ENTRY(op)                                                                           \
+    HPCS_API hpcs_status HPCS_T(hpcs_##op)(const T *x, int64_t outer, int64_t n, int64_t inner,    \
+                                           const uint8_t *where, uint32_t flags, double *out)      \
+    {                                                                                              \
+        hpcs__reduce_args a = {.flags = flags};                                                    \
+        return hpcs__reduce_layout(HPCS_T(op##_1d), HPCS_FAMILY_REDUCE, sizeof(T), x,              \
+                                          outer, n, inner, where, &a, 1, out);                     \
     }
 REDUCE_ENTRY(sum)
 REDUCE_ENTRY(mean)
@@ -429,15 +427,15 @@ REDUCE_ENTRY(min)
 REDUCE_ENTRY(max)
 #undef REDUCE_ENTRY
 
-#define REDUCE_DDOF_ENTRY(op)                                                                     \
-    HPCS_API hpcs_status HPCS_T(hpcs_##op)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
-                                           const uint8_t *where, int64_t ddof, uint32_t flags,    \
-                                           double *out)                                           \
-    {                                                                                             \
-        if (ddof < 0) return HPCS_ERR_ARG;                                                        \
-        hpcs__reduce_args a = {.flags = flags, .ddof = ddof};                                     \
-        return hpcs__reduce_layout_family(HPCS_T(op##_1d), HPCS_FAMILY_REDUCE, sizeof(T), x,     \
-                                          outer, n, inner, where, &a, 1, out);                    \
+#define REDUCE_DDOF_ENTRY(op)                                                                      \
+    HPCS_API hpcs_status HPCS_T(hpcs_##op)(const T *x, int64_t outer, int64_t n, int64_t inner,    \
+                                           const uint8_t *where, int64_t ddof, uint32_t flags,     \
+                                           double *out)                                            \
+    {                                                                                              \
+        if (ddof < 0) return HPCS_ERR_ARG;                                                         \
+        hpcs__reduce_args a = {.flags = flags, .ddof = ddof};                                      \
+        return hpcs__reduce_layout(HPCS_T(op##_1d), HPCS_FAMILY_REDUCE, sizeof(T), x,              \
+                                          outer, n, inner, where, &a, 1, out);                     \
     }
 REDUCE_DDOF_ENTRY(var)
 REDUCE_DDOF_ENTRY(std)

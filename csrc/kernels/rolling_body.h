@@ -150,11 +150,11 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const T *x, int64_t n, const hpcs
     return HPCS_OK;
 }
 
-#define ROLLING_KERNEL(name, op)                                                                  \
-    HPCS_CLONES static hpcs_status HPCS_T(name##_1d)(const void *x, int64_t n,                    \
-                                                     const hpcs__rolling_args *a, void *out)      \
-    {                                                                                             \
-        return HPCS_T(rolling_blocks)(x, n, a, out, op);                                          \
+#define ROLLING_KERNEL(name, op)                                                                   \
+    HPCS_CLONES static hpcs_status HPCS_T(name##_1d)(const void *x, int64_t n,                     \
+                                                     const hpcs__rolling_args *a, void *out)       \
+    {                                                                                              \
+        return HPCS_T(rolling_blocks)(x, n, a, out, op);                                           \
     }
 ROLLING_KERNEL(rolling_sum, ROLL_SUM)
 ROLLING_KERNEL(rolling_mean, ROLL_MEAN)
@@ -166,14 +166,14 @@ ROLLING_KERNEL(rolling_max, ROLL_MAX)
 
 /* ---- public entry points ------------------------------------------------- */
 
-#define ROLLING_ENTRY(name)                                                                       \
-    HPCS_API hpcs_status HPCS_T(hpcs_##name)(const T *x, int64_t outer, int64_t n, int64_t inner, \
-                                             int64_t window, int64_t min_periods, uint32_t flags, \
-                                             T *out)                                              \
-    {                                                                                             \
-        hpcs__rolling_args a = {0};                                                               \
-        return hpcs__rolling_layout_family(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x,  \
-                                           outer, n, inner, window, min_periods, flags, &a, out); \
+#define ROLLING_ENTRY(name)                                                                        \
+    HPCS_API hpcs_status HPCS_T(hpcs_##name)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
+                                             int64_t window, int64_t min_periods, uint32_t flags,  \
+                                             T *out)                                               \
+    {                                                                                              \
+        hpcs__rolling_args a = {0};                                                                \
+        return hpcs__rolling_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x,          \
+                                           outer, n, inner, window, min_periods, flags, &a, out);  \
     }
 ROLLING_ENTRY(rolling_sum)
 ROLLING_ENTRY(rolling_mean)
@@ -181,15 +181,15 @@ ROLLING_ENTRY(rolling_min)
 ROLLING_ENTRY(rolling_max)
 #undef ROLLING_ENTRY
 
-#define ROLLING_DDOF_ENTRY(name)                                                                  \
-    HPCS_API hpcs_status HPCS_T(hpcs_##name)(const T *x, int64_t outer, int64_t n, int64_t inner, \
-                                             int64_t window, int64_t min_periods, int64_t ddof,   \
-                                             uint32_t flags, T *out)                              \
-    {                                                                                             \
-        if (ddof < 0) return HPCS_ERR_ARG;                                                        \
-        hpcs__rolling_args a = {.ddof = ddof};                                                    \
-        return hpcs__rolling_layout_family(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x,  \
-                                           outer, n, inner, window, min_periods, flags, &a, out); \
+#define ROLLING_DDOF_ENTRY(name)                                                                   \
+    HPCS_API hpcs_status HPCS_T(hpcs_##name)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
+                                             int64_t window, int64_t min_periods, int64_t ddof,    \
+                                             uint32_t flags, T *out)                               \
+    {                                                                                              \
+        if (ddof < 0) return HPCS_ERR_ARG;                                                         \
+        hpcs__rolling_args a = {.ddof = ddof};                                                     \
+        return hpcs__rolling_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x,          \
+                                           outer, n, inner, window, min_periods, flags, &a, out);  \
     }
 ROLLING_DDOF_ENTRY(rolling_var)
 ROLLING_DDOF_ENTRY(rolling_std)

@@ -228,7 +228,7 @@ HPCS_API hpcs_status HPCS_T(hpcs_median)(const T *x, int64_t outer, int64_t n, i
                                          uint32_t flags, double *out)
 {
     hpcs__reduce_args a = {.flags = flags};
-    return hpcs__reduce_layout_family(HPCS_T(median_1d), HPCS_FAMILY_SELECT, sizeof(T), x, outer,
+    return hpcs__reduce_layout(HPCS_T(median_1d), HPCS_FAMILY_SELECT, sizeof(T), x, outer,
                                       n, inner, NULL, &a, 1, out);
 }
 
@@ -236,7 +236,7 @@ HPCS_API hpcs_status HPCS_T(hpcs_mad)(const T *x, int64_t outer, int64_t n, int6
                                       double scale, uint32_t flags, double *out)
 {
     hpcs__reduce_args a = {.flags = flags, .scale = scale};
-    return hpcs__reduce_layout_family(HPCS_T(mad_1d), HPCS_FAMILY_SELECT, sizeof(T), x, outer, n,
+    return hpcs__reduce_layout(HPCS_T(mad_1d), HPCS_FAMILY_SELECT, sizeof(T), x, outer, n,
                                       inner, NULL, &a, 1, out);
 }
 
@@ -249,6 +249,6 @@ HPCS_API hpcs_status HPCS_T(hpcs_quantile)(const T *x, int64_t outer, int64_t n,
     for (int64_t k = 0; k < nq; k++)
         if (!(q[k] >= 0.0 && q[k] <= 1.0)) return HPCS_ERR_ARG;
     hpcs__reduce_args a = {.flags = flags, .q = q, .nq = nq, .method = method};
-    return hpcs__reduce_layout_family(HPCS_T(quantile_1d), HPCS_FAMILY_SELECT, sizeof(T), x,
+    return hpcs__reduce_layout(HPCS_T(quantile_1d), HPCS_FAMILY_SELECT, sizeof(T), x,
                                       outer, n, inner, NULL, &a, nq, out);
 }
