@@ -10,6 +10,10 @@ load time.  See the API contract in the project docs.
 array([nan, 1.5, 2.5])
 """
 
+from hpcs._calibrate import calibrate
+from hpcs._config import config, config_path
+from hpcs._config import load_config as _load_config
+from hpcs._cpu import get_cpu_info
 from hpcs._errors import HPCSError
 from hpcs._hardware import library_version, simd_info
 from hpcs._paths import get_include, get_library_path, get_pkgconfig_dir
@@ -39,10 +43,15 @@ from hpcs._rolling import (
 __version__ = library_version()
 
 _apply_environment()
+_load_config()
 
 __all__ = [
     "HPCSError",
     "__version__",
+    "calibrate",
+    "config",
+    "config_path",
+    "get_cpu_info",
     "get_include",
     "get_library_path",
     "get_num_threads",

@@ -1,0 +1,186 @@
+"""Timing engine: hpcs against NumPy, bottleneck, pandas, polars (and scipy) on the same data.
+
+Used by ``hpcs bench`` and ``tools/benchmarks.py``.  Peers that are not
+installed, or that have no such operation, are simply absent from a row.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+import numpy as np
+
+from hpcs._ops import OPS
+
+Func = Callable[[], Any]
+DEFAULT_WINDOW = 100
+PEER_NAMES = ("numpy", "bottleneck", "pandas", "polars", "scipy")
+
+
+@dataclass
+class BenchRow:
+    """One operation's timings: best-of milliseconds per library."""
+
+    op: str
+    size: int
+    window: Optional[int]
+    hpcs_ms: float
+    peers_ms: dict[str, float] = field(default_factory=dict)
+
+    def speedup(self) -> dict[str, float]:
+        """hpcs's speed-up over each peer (> 1: hpcs is faster)."""
+        return {name: ms / self.hpcs_ms for name, ms in self.peers_ms.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "size": self.size, "window": self.window,
+                "hpcs_ms": self.hpcs_ms, "peers_ms": self.peers_ms, "speedup": self.speedup()}
+
+
+def _optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _mad(median: Callable[[Any], Any], x: Any) -> Any:
+    return median(abs(x - median(x)))
+
+
+def _hpcs_call(op: str, x: np.ndarray, window: int) -> Func:
+    import hpcs
+
+    func = getattr(hpcs, op)
+    if op == "quantile":
+        return lambda: func(x, 0.5)
+    if op == "rolling_quantile":
+        return lambda: func(x, window, 0.5)
+    if op.startswith("rolling_"):
+        return lambda: func(x, window)
+    return lambda: func(x)
+
+
+def _peer_calls(op: str, x: np.ndarray, window: int) -> dict[str, Func]:
+    """Each installed peer's equivalent of ``op`` (NaN-free data: nan* = plain)."""
+    calls: dict[str, Func] = {}
+    w = window
+    if not op.startswith("rolling_"):
+        numpy_ops = {"sum": np.sum, "mean": np.mean, "var": np.var, "std": np.std,
+                     "min": np.min, "max": np.max, "median": np.median,
+                     "quantile": lambda a: np.quantile(a, 0.5),
+                     "mad": lambda a: _mad(np.median, a)}
+        calls["numpy"] = lambda f=numpy_ops[op]: f(x)
+    bn = _optional("bottleneck")
+    if bn is not None:
+        bn_ops = {"sum": "nansum", "mean": "nanmean", "var": "nanvar", "std": "nanstd",
+                  "min": "nanmin", "max": "nanmax", "median": "median"}
+        name = bn_ops.get(op) or (f"move_{op[8:]}" if op.startswith("rolling_") else None)
+        if name and hasattr(bn, name):
+            f = getattr(bn, name)
+            calls["bottleneck"] = (lambda: f(x, w)) if op.startswith("rolling_") else (lambda: f(x))
+    pd = _optional("pandas")
+    if pd is not None:
+        s = pd.Series(x)
+        if op.startswith("rolling_"):
+            kind = op[8:]
+            if kind in ("var", "std"):
+                calls["pandas"] = lambda: getattr(s.rolling(w), kind)(ddof=0)
+            elif kind == "quantile":
+                calls["pandas"] = lambda: s.rolling(w).quantile(0.5)
+            elif kind != "mad":  # pandas has only rolling().apply for MAD (~minutes)
+                calls["pandas"] = lambda: getattr(s.rolling(w), kind)()
+        elif op in ("var", "std"):
+            calls["pandas"] = lambda: getattr(s, op)(ddof=0)
+        elif op == "quantile":
+            calls["pandas"] = lambda: s.quantile(0.5)
+        elif op == "mad":
+            calls["pandas"] = lambda: _mad(lambda v: v.median(), s)
+        else:
+            calls["pandas"] = lambda: getattr(s, op)()
+    pl = _optional("polars")
+    if pl is not None:
+        ps = pl.Series(x)
+        if op.startswith("rolling_"):
+            kind = op[8:]
+            if kind in ("var", "std"):
+                calls["polars"] = lambda: getattr(ps, op)(w, ddof=0)
+            elif kind == "quantile":
+                calls["polars"] = lambda: ps.rolling_quantile(0.5, "linear", w)
+            elif kind != "mad":
+                calls["polars"] = lambda: getattr(ps, op)(w)
+        elif op in ("var", "std"):
+            calls["polars"] = lambda: getattr(ps, op)(ddof=0)
+        elif op == "quantile":
+            calls["polars"] = lambda: ps.quantile(0.5, "linear")
+        elif op == "mad":
+            calls["polars"] = lambda: _mad(lambda v: v.median(), ps)
+        else:
+            calls["polars"] = lambda: getattr(ps, op)()
+    if op == "rolling_median":
+        ndimage = _optional("scipy.ndimage")
+        if ndimage is not None:
+            calls["scipy"] = lambda: ndimage.median_filter(x, size=w, mode="nearest")
+    return calls
+
+
+def best_ms(func: Func, iterations: int) -> float:
+    """Best wall time of ``iterations`` calls, in milliseconds."""
+    best = float("inf")
+    for _ in range(max(1, iterations)):
+        t0 = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - t0)
+    return best * 1e3
+
+
+def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable[str]] = None,
+              window: int = DEFAULT_WINDOW, seed: int = 0,
+              progress: Optional[Callable[[str], None]] = None) -> list[BenchRow]:
+    """Time every op (or ``ops``) in hpcs and each installed peer on one array.
+
+    Examples
+    --------
+    >>> from hpcs._bench import run_bench
+    >>> rows = run_bench(size=1000, iterations=1, ops=["sum"])
+    >>> rows[0].op, rows[0].hpcs_ms > 0
+    ('sum', True)
+    """
+    names = list(ops) if ops is not None else list(OPS)
+    unknown = [name for name in names if name not in OPS]
+    if unknown:
+        raise ValueError(f"ops: unknown operations {unknown}; known: {sorted(OPS)}")
+    x = np.random.default_rng(seed).standard_normal(size)
+    rows = []
+    for name in names:
+        if progress:
+            progress(f"bench {name}")
+        rolling = name.startswith("rolling_")
+        row = BenchRow(name, size, window if rolling else None,
+                       best_ms(_hpcs_call(name, x, window), iterations))
+        for peer, call in _peer_calls(name, x, window).items():
+            if progress:
+                progress(f"bench {name} ({peer})")
+            row.peers_ms[peer] = best_ms(call, iterations)
+        rows.append(row)
+    return rows
+
+
+def format_table(rows: list[BenchRow]) -> str:
+    """A plain-text table: ms per library and hpcs's speed-up over each."""
+    peers = [p for p in PEER_NAMES if any(p in r.peers_ms for r in rows)]
+    head = f"{'operation':<24}{'hpcs ms':>10}" + "".join(f"{p + ' ms':>15}{'x':>7}" for p in peers)
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        label = r.op + (f"(w={r.window})" if r.window else "")
+        line = f"{label:<24}{r.hpcs_ms:>10.2f}"
+        for p in peers:
+            if p in r.peers_ms:
+                line += f"{r.peers_ms[p]:>15.2f}{r.peers_ms[p] / r.hpcs_ms:>6.1f}x"
+            else:
+                line += f"{'-':>15}{'':>7}"
+        lines.append(line)
+    lines.append("x = peer time / hpcs time (above 1: hpcs is faster)")
+    return "\n".join(lines)

@@ -1,0 +1,216 @@
+"""The ``hpcs`` command line (also ``python -m hpcs``).
+
+Exit codes: 0 success, 1 failure, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any, Callable, Optional, Sequence
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _progress(message: str) -> None:
+    """Progress on stderr, only when it is a terminal (never in pipes or JSON)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + message)
+        sys.stderr.flush()
+
+
+def _progress_done() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2))
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    import hpcs
+
+    simd = hpcs.simd_info()
+    data = {"hpcs": hpcs.__version__, "library": hpcs.library_version(), "isa": simd["isa"],
+            "compiled": simd["compiled"]}
+    if args.json:
+        _print_json(data)
+    else:
+        print(f"hpcs {data['hpcs']} (libhpcs_core {data['library']}), active ISA {data['isa']} "
+              f"(compiled: {', '.join(data['compiled'])})")
+    return EXIT_OK
+
+
+def _tick(value: Optional[bool]) -> str:
+    return "?" if value is None else ("✓" if value else "✗")
+
+
+def _kb(value: Optional[int]) -> str:
+    return "unknown" if value is None else f"{value:>6} KB"
+
+
+def cmd_cpuinfo(args: argparse.Namespace) -> int:
+    import hpcs
+
+    info = hpcs.get_cpu_info()
+    if args.json:
+        _print_json(info)
+        return EXIT_OK
+    width = info["width_doubles"]
+    print("=== CPU Information ===\n")
+    print(f"CPU Vendor:          {info['vendor'] or 'unknown'}")
+    print(f"Model:               {info['model'] or 'unknown'}")
+    print(f"Physical Cores:      {info['physical_cores'] or 'unknown'}")
+    print(f"Logical Cores:       {info['logical_cores']}")
+    print(f"Optimal Threads:     {info['optimal_threads']}")
+    print(f"hpcs Threads:        {hpcs.get_num_threads()}\n")
+    print("Cache Hierarchy:")
+    for level in (1, 2, 3):
+        print(f"  L{level}:   {_kb(info[f'l{level}_cache_kb'])}")
+    print("\nSIMD Capabilities:")
+    print(f"  Active ISA:          {info['isa']}")
+    print(f"  Vector width:        {64 * width}-bit ({width} doubles)")
+    for label, key in (("SSE2", "has_sse2"), ("AVX", "has_avx"), ("AVX2", "has_avx2"),
+                       ("AVX-512", "has_avx512"), ("FMA", "has_fma")):
+        print(f"  {label + ':':<21}{_tick(info[key])}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from hpcs._bench import format_table, run_bench
+
+    ops = [op for op in args.ops.split(",") if op] if args.ops else None
+    try:
+        rows = run_bench(size=args.size, iterations=args.iterations, ops=ops,
+                         window=args.window, progress=None if args.json else _progress)
+    except ValueError as exc:
+        _progress_done()
+        print(f"hpcs bench: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _progress_done()
+    if args.json:
+        _print_json({"size": args.size, "iterations": args.iterations, "window": args.window,
+                     "rows": [r.as_dict() for r in rows]})
+    else:
+        print(f"{args.size:,} float64 values, best of {args.iterations}, rolling window "
+              f"{args.window}\n")
+        print(format_table(rows))
+    return EXIT_OK
+
+
+def _compile_flags(include: str, libdir: str) -> tuple[str, str]:
+    return f"-I{include}", f"-L{libdir} -Wl,-rpath,{libdir} -lhpcs_core"
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    import hpcs
+
+    cflags, libs = _compile_flags(hpcs.get_include(),
+                                  os.path.dirname(hpcs.get_library_path()))
+    if args.path or args.cflags or args.libs:
+        if args.path:
+            print(hpcs.config_path())
+        flags = ([cflags] if args.cflags else []) + ([libs] if args.libs else [])
+        if flags:
+            print(" ".join(flags))
+        return EXIT_OK
+    cfg = hpcs.config()
+    print(f"config file:   {cfg['path']} ({'present' if cfg['exists'] else 'absent: defaults'})")
+    print(f"threads:       {cfg['num_threads']}")
+    print("thread thresholds (elements):")
+    for family, value in cfg["thresholds"].items():
+        print(f"  {family:<14} {value:,}")
+    print(f"cflags:        {cflags}")
+    print(f"libs:          {libs}")
+    return EXIT_OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    import hpcs
+
+    t0 = time.perf_counter()
+    result = hpcs.calibrate(quick=args.quick, progress=_progress)
+    _progress_done()
+    print(f"calibrated in {time.perf_counter() - t0:.1f} s with {result['threads']} threads; "
+          f"written to {result['path']}")
+    for family, value in result["thresholds"].items():
+        shown = "never (threads do not pay)" if value >= 2**62 else f"{value:,} elements"
+        print(f"  {family:<14} threads from {shown}")
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from hpcs._selftest import run_selftest
+
+    failures: list[str] = []
+
+    def report(name: str, ok: bool) -> None:
+        if not ok:
+            failures.append(name)
+        if args.verbose:
+            print(f"{'PASS' if ok else 'FAIL'}  {name}")
+
+    passed, failed = run_selftest(report)
+    for name in failures:
+        print(f"FAIL  {name}")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_FAILURE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hpcs", description="hpcs: fast, exact statistics")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
+            json_flag: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        return p
+
+    add("version", cmd_version, "package version, C library version, active ISA", True)
+    add("cpuinfo", cmd_cpuinfo, "CPU report: vendor, cores, caches, SIMD flags, active ISA", True)
+    bench = add("bench", cmd_bench, "time hpcs against NumPy, bottleneck, pandas, polars", True)
+    bench.add_argument("--size", type=int, default=1_000_000, help="elements (default 1e6)")
+    bench.add_argument("--iterations", type=int, default=5, help="best of K runs (default 5)")
+    bench.add_argument("--ops", help="comma-separated operations (default: all)")
+    bench.add_argument("--window", type=int, default=100, help="rolling window (default 100)")
+    config = add("config", cmd_config, "the config file and its values; C compile/link flags")
+    config.add_argument("--path", action="store_true", help="print the config file's path")
+    config.add_argument("--cflags", action="store_true", help="print C compiler flags")
+    config.add_argument("--libs", action="store_true", help="print linker flags")
+    calibrate = add("calibrate", cmd_calibrate,
+                    "measure this machine's thread thresholds and write the config file")
+    calibrate.add_argument("--quick", action="store_true", help="fewer sizes (< 10 s)")
+    test = add("test", cmd_test, "run the bundled correctness self-test")
+    test.add_argument("-v", "--verbose", action="store_true", help="list every check")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the ``hpcs`` command.
+
+    >>> main(["version"])  # doctest: +ELLIPSIS
+    hpcs ...
+    0
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _progress_done()
+        return EXIT_FAILURE
+    except Exception as exc:  # report, don't dump a traceback at the user
+        _progress_done()
+        print(f"hpcs {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
