@@ -12,6 +12,9 @@ import pytest
 
 import hpcs
 
+# The CLI runs in native subprocesses: under qemu its ISA differs from ours.
+pytestmark = pytest.mark.native
+
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m hpcs ARGS` from a neutral directory with its own config path."""

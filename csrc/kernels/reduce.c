@@ -3,14 +3,5 @@
 
 #include "hpcs_internal.h"
 
-#define T double
-#define SFX f64
-#include "reduce_body.h"
-#undef T
-#undef SFX
-
-#define T float
-#define SFX f32
-#include "reduce_body.h"
-#undef T
-#undef SFX
+#define HPCS_BODY "reduce_body.h"
+#include "instantiate.h"

@@ -98,6 +98,21 @@ typedef struct HPCS_T(reduce_job) {
     reduce_part **parts;
 } HPCS_T(reduce_job);
 
+/* The elements (and mask) of one chunk of the job's slice. */
+typedef struct HPCS_T(chunk_view) {
+    const T *x;
+    const uint8_t *m;
+    int64_t len;
+} HPCS_T(chunk_view);
+
+HPCS_INLINE HPCS_T(chunk_view) HPCS_T(chunk_of)(const HPCS_T(reduce_job) *job, int64_t chunk)
+{
+    const int64_t start = chunk * HPCS_CHUNK;
+    HPCS_T(chunk_view) c = {job->x + start, job->mask ? job->mask + start : NULL,
+                            job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK};
+    return c;
+}
+
 /* Load element k: *ok says whether it takes part (mask, NaN skipping). */
 HPCS_INLINE double HPCS_T(load)(const T *x, const uint8_t *mask, int64_t k, const int use_mask,
                                 const int skipna, double *ok)
@@ -158,13 +173,10 @@ HPCS_INLINE reduce_part HPCS_T(sum_lanes)(const T *x, const uint8_t *mask, int64
 HPCS_CLONES static hpcs_status HPCS_T(sum_task)(void *ctx, int64_t chunk)
 {
     const HPCS_T(reduce_job) *job = ctx;
-    const int64_t start = chunk * HPCS_CHUNK;
-    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
-    const T *x = job->x + start;
-    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    const HPCS_T(chunk_view) c = HPCS_T(chunk_of)(job, chunk);
     (*job->parts)[chunk] = job->compensated
-                               ? REDUCE_SPECIALIZED(sum_lanes, x, m, len, job->skipna, 1)
-                               : REDUCE_SPECIALIZED(sum_lanes, x, m, len, job->skipna, 0);
+                               ? REDUCE_SPECIALIZED(sum_lanes, c.x, c.m, c.len, job->skipna, 1)
+                               : REDUCE_SPECIALIZED(sum_lanes, c.x, c.m, c.len, job->skipna, 0);
     return HPCS_OK;
 }
 
@@ -287,11 +299,8 @@ HPCS_INLINE reduce_part HPCS_T(chunk_moments)(const T *x, const uint8_t *mask, i
 HPCS_CLONES static hpcs_status HPCS_T(moments_task)(void *ctx, int64_t chunk)
 {
     const HPCS_T(reduce_job) *job = ctx;
-    const int64_t start = chunk * HPCS_CHUNK;
-    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
-    const T *x = job->x + start;
-    const uint8_t *m = job->mask ? job->mask + start : NULL;
-    (*job->parts)[chunk] = REDUCE_SPECIALIZED(chunk_moments, x, m, len, job->skipna);
+    const HPCS_T(chunk_view) c = HPCS_T(chunk_of)(job, chunk);
+    (*job->parts)[chunk] = REDUCE_SPECIALIZED(chunk_moments, c.x, c.m, c.len, job->skipna);
     return HPCS_OK;
 }
 
@@ -365,11 +374,8 @@ HPCS_INLINE reduce_part HPCS_T(extreme_lanes)(const T *x, const uint8_t *mask, i
 HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
 {
     const HPCS_T(reduce_job) *job = ctx;
-    const int64_t start = chunk * HPCS_CHUNK;
-    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
-    const T *x = job->x + start;
-    const uint8_t *m = job->mask ? job->mask + start : NULL;
-    (*job->parts)[chunk] = REDUCE_SPECIALIZED(extreme_lanes, x, m, len, job->skipna, job->is_max);
+    const HPCS_T(chunk_view) c = HPCS_T(chunk_of)(job, chunk);
+    (*job->parts)[chunk] = REDUCE_SPECIALIZED(extreme_lanes, c.x, c.m, c.len, job->skipna, job->is_max);
     return HPCS_OK;
 }
 

@@ -3,14 +3,5 @@
 
 #include "hpcs_internal.h"
 
-#define T double
-#define SFX f64
-#include "select_body.h"
-#undef T
-#undef SFX
-
-#define T float
-#define SFX f32
-#include "select_body.h"
-#undef T
-#undef SFX
+#define HPCS_BODY "select_body.h"
+#include "instantiate.h"

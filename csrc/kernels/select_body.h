@@ -138,18 +138,33 @@ HPCS_INLINE double *HPCS_T(scratch_for)(int64_t n)
     return malloc((size_t)(n > 0 ? n : 1) * sizeof(double));
 }
 
+/* Median of the slice, or (with_mad) its MAD, on a scratch copy. */
+HPCS_INLINE hpcs_status HPCS_T(robust_1d)(const void *xv, int64_t n, const hpcs__reduce_args *a,
+                                          const int with_mad, double *out)
+{
+    double *v = HPCS_T(scratch_for)(n);
+    if (v == NULL) return HPCS_ERR_NOMEM;
+    const int64_t count = HPCS_T(copy_values)(xv, n, (a->flags & HPCS_SKIPNA) != 0, v);
+    if (count < 0) {
+        *out = NAN;
+    } else if (!with_mad) {
+        *out = median_of(v, count);
+    } else {
+        const double med = median_of(v, count);
+        for (int64_t i = 0; i < count; i++) v[i] = fabs(v[i] - med);
+        *out = median_of(v, count) * a->scale;
+    }
+    free(v);
+    return HPCS_OK;
+}
+
 HPCS_CLONES static hpcs_status HPCS_T(median_1d)(const void *xv, const uint8_t *mask, int64_t n,
                                                  const hpcs__reduce_args *a, double *out,
                                                  int64_t out_stride)
 {
     (void)mask;
     (void)out_stride;
-    double *v = HPCS_T(scratch_for)(n);
-    if (v == NULL) return HPCS_ERR_NOMEM;
-    int64_t count = HPCS_T(copy_values)(xv, n, (a->flags & HPCS_SKIPNA) != 0, v);
-    *out = count < 0 ? NAN : median_of(v, count);
-    free(v);
-    return HPCS_OK;
+    return HPCS_T(robust_1d)(xv, n, a, 0, out);
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(mad_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -158,18 +173,7 @@ HPCS_CLONES static hpcs_status HPCS_T(mad_1d)(const void *xv, const uint8_t *mas
 {
     (void)mask;
     (void)out_stride;
-    double *v = HPCS_T(scratch_for)(n);
-    if (v == NULL) return HPCS_ERR_NOMEM;
-    int64_t count = HPCS_T(copy_values)(xv, n, (a->flags & HPCS_SKIPNA) != 0, v);
-    if (count < 0) {
-        *out = NAN;
-    } else {
-        const double med = median_of(v, count);
-        for (int64_t i = 0; i < count; i++) v[i] = fabs(v[i] - med);
-        *out = median_of(v, count) * a->scale;
-    }
-    free(v);
-    return HPCS_OK;
+    return HPCS_T(robust_1d)(xv, n, a, 1, out);
 }
 
 /* Order of q's positions: quantiles are selected by increasing rank. */

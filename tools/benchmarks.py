@@ -1,0 +1,152 @@
+"""Side-by-side benchmark of every hpcs operation against its peers, in one run.
+
+    python tools/benchmarks.py [--size 10000000] [--iterations 5] [--quick]
+
+Times hpcs, NumPy, bottleneck, pandas, polars (and scipy's median filter)
+on the same data, at --size elements with windows 10, 100 and 10 000, and
+at 100 and 10 000 elements (per-call overhead).  A C probe measures the
+memory floor (read 10M doubles on 1 and 2 threads; read + write into a
+fresh and into a preallocated array).  Writes BENCHMARKS.md (the table,
+machine, command, date) and benchmarks.png (speed-up chart) at the
+repository root.  Needs the bench extras: pip install '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import hpcs
+from hpcs._bench import PEER_NAMES, BenchRow, run_bench
+from hpcs._ops import OPS
+
+ROOT = Path(__file__).resolve().parents[1]
+WINDOWS = (10, 100, 10_000)
+SMALL_SIZES = (100, 10_000)
+
+
+def floor_probe(size: int) -> Optional[dict]:
+    """Compile and run tools/floor_probe.c; None without a C compiler."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = Path(tmp) / "floor_probe"
+        subprocess.run([cc, "-O3", "-march=native", "-pthread", str(ROOT / "tools/floor_probe.c"),
+                        "-o", str(exe)], check=True)
+        return json.loads(subprocess.run([str(exe), str(size)], check=True,
+                                         capture_output=True, text=True).stdout)
+
+
+def progress(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+def collect(size: int, iterations: int, quick: bool) -> list[BenchRow]:
+    reductions = [name for name, op in OPS.items() if not op.rolling]
+    rolling = [name for name, op in OPS.items() if op.rolling]
+    rows = run_bench(size, iterations, reductions, progress=progress)
+    for window in WINDOWS[1:2] if quick else WINDOWS:
+        rows += run_bench(size, iterations, rolling, window=window, progress=progress)
+    for small in SMALL_SIZES:
+        rows += run_bench(small, max(iterations, 200 if small == 100 else 20), list(OPS),
+                          window=10, progress=progress)
+    return rows
+
+
+def _fmt(ms: Optional[float]) -> str:
+    return "" if ms is None else (f"{ms:.3f}" if ms < 1 else f"{ms:.1f}")
+
+
+def render(rows: list[BenchRow], floor: Optional[dict], command: str) -> str:
+    cpu = hpcs.get_cpu_info()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Command: `{command}`  ",
+        f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}  ",
+        f"Machine: {cpu['model']} ({cpu['vendor']}), {cpu['physical_cores']} physical / "
+        f"{cpu['logical_cores']} logical cores, L2 {cpu['l2_cache_kb']} KB, "
+        f"L3 {cpu['l3_cache_kb']} KB; hpcs {hpcs.__version__}, {hpcs.simd_info()['isa']} "
+        f"clone, {hpcs.get_num_threads()} threads; Python {platform.python_version()}",
+        "",
+        "Best-of wall times in ms, all libraries on the same float64 data in one process. "
+        "**vs best** = best peer time / hpcs time (above 1: hpcs is faster). "
+        "**/ floor** = hpcs time / the memory floor (reductions: reading the input on one "
+        "core; rolling: reading the input and writing a fresh output).",
+        "",
+    ]
+    if floor:
+        lines += [
+            f"Memory floor at n = {floor['n']:,}: read {floor['read_1t']:.2f} ms (1 thread), "
+            f"{floor['read_2t']:.2f} ms (2 threads); read + write {floor['rw_fresh']:.2f} ms "
+            f"(fresh output), {floor['rw_prealloc']:.2f} ms (preallocated).",
+            "",
+        ]
+    head = ["operation", "n", "window", "hpcs", *PEER_NAMES, "vs best", "/ floor"]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        best = min(r.peers_ms.values()) if r.peers_ms else None
+        floor_ms = None
+        if floor and r.size == floor["n"]:
+            floor_ms = floor["rw_fresh"] if r.window else floor["read_1t"]
+        cells = [r.op, f"{r.size:,}", str(r.window or ""), _fmt(r.hpcs_ms),
+                 *[_fmt(r.peers_ms.get(p)) for p in PEER_NAMES],
+                 f"{best / r.hpcs_ms:.2f}x" if best else "",
+                 f"{r.hpcs_ms / floor_ms:.2f}" if floor_ms else ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "![speed-up over the best peer](benchmarks.png)", ""]
+    return "\n".join(lines)
+
+
+def chart(rows: list[BenchRow], size: int, path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    big = [r for r in rows if r.size == size and r.peers_ms]
+    labels = [r.op + (f" w={r.window}" if r.window else "") for r in big]
+    ratios = [min(r.peers_ms.values()) / r.hpcs_ms for r in big]
+    fig, ax = plt.subplots(figsize=(10, 0.32 * len(big) + 1.5))
+    ax.barh(labels, ratios, color=["tab:green" if v >= 1 else "tab:red" for v in ratios])
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("speed-up over the best peer (best peer time / hpcs time, log scale)")
+    ax.set_title(f"hpcs vs NumPy/bottleneck/pandas/polars/scipy, n = {size:,}")
+    ax.invert_yaxis()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000_000)
+    parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="window 100 only")
+    parser.add_argument("--out", type=Path, default=ROOT)
+    args = parser.parse_args(argv)
+    command = "python tools/benchmarks.py " + " ".join(argv)
+    floor = floor_probe(args.size)
+    rows = collect(args.size, args.iterations, args.quick)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "BENCHMARKS.md").write_text(render(rows, floor, command.strip()))
+    if not chart(rows, args.size, args.out / "benchmarks.png"):
+        print("matplotlib missing: no chart", file=sys.stderr)
+    print((args.out / "BENCHMARKS.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
