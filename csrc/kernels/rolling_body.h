@@ -101,25 +101,38 @@ HPCS_INLINE double HPCS_T(block_shift)(const T *x, int64_t n, int64_t start)
     return 0.0;
 }
 
-HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const T *x, int64_t n, const hpcs__rolling_args *a,
-                                               T *out, const int op)
+/* Block geometry of a series: window ends e run over [0, span), cut into
+ * blocks of `block` positions (the window, or the whole span if shorter). */
+typedef struct HPCS_T(rolling_job) {
+    const T *x;
+    T *out;
+    int64_t n, span, block, nblocks, blocks_per_task;
+    const hpcs__rolling_args *a;
+} HPCS_T(rolling_job);
+
+/* Outputs of the windows ending in blocks [first, last).  Everything a block
+ * needs — its shift and the previous block's suffixes — is recomputed here
+ * from the input, so any split of the blocks gives the same bits. */
+HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, int64_t first,
+                                               int64_t last, const int op)
 {
-    const int64_t w = a->window, offset = a->offset;
-    const int64_t span = n + offset; /* window ends e = 0 .. span - 1 */
-    const int64_t block = w < span ? w : span;
+    const T *x = job->x;
+    const int64_t n = job->n, span = job->span, block = job->block;
+    const int64_t offset = job->a->offset;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
-    if (n == 0) return HPCS_OK;
     /* suffix[j]: aggregate of the previous block from its j-th element on;
      * suffix[block] is empty. */
     rolling_agg *suffix = malloc((size_t)(block + 1) * sizeof *suffix);
     if (suffix == NULL) return HPCS_ERR_NOMEM;
     for (int64_t j = 0; j <= block; j++) suffix[j] = agg_identity(op);
 
-    for (int64_t b0 = 0; b0 < span; b0 += block) {
+    for (int64_t b = first; b < last; b++) {
+        const int64_t b0 = b * block;
         const int64_t b1 = b0 + block < span ? b0 + block : span;
         const double shift = is_var ? HPCS_T(block_shift)(x, n, b0) : 0.0;
-        if (is_var && b0 > 0) {
-            /* The previous block's suffixes must share this block's shift. */
+        if (b > 0) {
+            /* Backward pass over the previous block (still in cache);
+             * var/std use this block's shift on both sides. */
             rolling_agg acc = agg_identity(op);
             for (int64_t j = block - 1; j >= 0; j--) {
                 int64_t i = b0 - block + j;
@@ -134,15 +147,7 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const T *x, int64_t n, const hpcs
              * previous block (block == w here, or there is no previous). */
             if (e >= offset) {
                 rolling_agg win = agg_combine(suffix[e - b0 + 1], prefix, op);
-                out[e - offset] = (T)agg_result(win, a, op);
-            }
-        }
-        if (!is_var && b1 < span) {
-            rolling_agg acc = agg_identity(op);
-            for (int64_t j = block - 1; j >= 0; j--) {
-                int64_t i = b0 + j;
-                agg_add(&acc, i < n ? (double)x[i] : NAN, 0.0, op);
-                suffix[j] = acc;
+                job->out[e - offset] = (T)agg_result(win, job->a, op);
             }
         }
     }
@@ -150,11 +155,37 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const T *x, int64_t n, const hpcs
     return HPCS_OK;
 }
 
+/* Run task(job, t) over the series' blocks: one task on one thread, else
+ * tasks of at least HPCS_CHUNK positions on a->nthreads threads. */
+static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rolling_args *a,
+                                       void *out, hpcs__task_fn task)
+{
+    if (n == 0) return HPCS_OK;
+    HPCS_T(rolling_job) job = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a};
+    job.block = a->window < job.span ? a->window : job.span;
+    job.nblocks = (job.span + job.block - 1) / job.block;
+    job.blocks_per_task = job.nblocks;
+    if (a->nthreads > 1) {
+        int64_t per_task = (HPCS_CHUNK + job.block - 1) / job.block;
+        job.blocks_per_task = per_task < job.nblocks ? per_task : job.nblocks;
+    }
+    const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
+    if (ntasks == 1) return task(&job, 0);
+    return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
+}
+
 #define ROLLING_KERNEL(name, op)                                                                   \
-    HPCS_CLONES static hpcs_status HPCS_T(name##_1d)(const void *x, int64_t n,                     \
-                                                     const hpcs__rolling_args *a, void *out)       \
+    HPCS_CLONES static hpcs_status HPCS_T(name##_task)(void *ctx, int64_t t)                       \
     {                                                                                              \
-        return HPCS_T(rolling_blocks)(x, n, a, out, op);                                           \
+        const HPCS_T(rolling_job) *job = ctx;                                                      \
+        const int64_t first = t * job->blocks_per_task;                                            \
+        const int64_t last = first + job->blocks_per_task;                                         \
+        return HPCS_T(rolling_blocks)(job, first, last < job->nblocks ? last : job->nblocks, op);  \
+    }                                                                                              \
+    static hpcs_status HPCS_T(name##_1d)(const void *x, int64_t n, const hpcs__rolling_args *a,    \
+                                         void *out)                                                \
+    {                                                                                              \
+        return HPCS_T(rolling_run)(x, n, a, out, HPCS_T(name##_task));                             \
     }
 ROLLING_KERNEL(rolling_sum, ROLL_SUM)
 ROLLING_KERNEL(rolling_mean, ROLL_MEAN)
@@ -172,8 +203,8 @@ ROLLING_KERNEL(rolling_max, ROLL_MAX)
                                              T *out)                                               \
     {                                                                                              \
         hpcs__rolling_args a = {0};                                                                \
-        return hpcs__rolling_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x,          \
-                                           outer, n, inner, window, min_periods, flags, &a, out);  \
+        return hpcs__rolling_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x, outer,  \
+                                    n, inner, window, min_periods, flags, &a, out);                \
     }
 ROLLING_ENTRY(rolling_sum)
 ROLLING_ENTRY(rolling_mean)
@@ -188,8 +219,8 @@ ROLLING_ENTRY(rolling_max)
     {                                                                                              \
         if (ddof < 0) return HPCS_ERR_ARG;                                                         \
         hpcs__rolling_args a = {.ddof = ddof};                                                     \
-        return hpcs__rolling_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x,          \
-                                           outer, n, inner, window, min_periods, flags, &a, out);  \
+        return hpcs__rolling_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x, outer,  \
+                                    n, inner, window, min_periods, flags, &a, out);                \
     }
 ROLLING_DDOF_ENTRY(rolling_var)
 ROLLING_DDOF_ENTRY(rolling_std)
