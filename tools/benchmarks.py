@@ -63,7 +63,7 @@ def collect(size: int, iterations: int, quick: bool) -> list[BenchRow]:
 
 
 def _fmt(ms: Optional[float]) -> str:
-    return "" if ms is None else (f"{ms:.3f}" if ms < 1 else f"{ms:.1f}")
+    return "" if ms is None else (f"{ms:.3g}" if ms < 10 else f"{ms:.1f}")
 
 
 def render(rows: list[BenchRow], floor: Optional[dict], command: str) -> str:
