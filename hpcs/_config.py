@@ -29,8 +29,8 @@ def config_path() -> Path:
     """The configuration file's path (it may not exist).
 
     >>> import hpcs
-    >>> hpcs.config_path().name
-    'config.json'
+    >>> hpcs.config_path().is_absolute() or "HPCS_CONFIG" in __import__("os").environ
+    True
     """
     explicit = os.environ.get("HPCS_CONFIG")
     if explicit:
