@@ -4,14 +4,5 @@
 
 #include "hpcs_internal.h"
 
-#define T double
-#define SFX f64
-#include "rolling_order_body.h"
-#undef T
-#undef SFX
-
-#define T float
-#define SFX f32
-#include "rolling_order_body.h"
-#undef T
-#undef SFX
+#define HPCS_BODY "rolling_order_body.h"
+#include "instantiate.h"

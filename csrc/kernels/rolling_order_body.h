@@ -583,14 +583,25 @@ HPCS_INLINE int64_t HPCS_T(ro_load_chunk)(const T *x, int64_t len, ro_scratch *s
     return k;
 }
 
-/* The rolling statistic `op` of the series: chunk loop, then the window
- * slides one position at a time inside the chunk's rank set. */
-HPCS_INLINE hpcs_status HPCS_T(ro_series)(const T *x, int64_t n, const hpcs__rolling_args *a,
-                                          T *out, const ro_op op)
+/* A series and its cut into chunks; tasks take runs of chunks_per_task. */
+typedef struct HPCS_T(ro_job) {
+    const T *x;
+    T *out;
+    int64_t n, chunk, nchunks, chunks_per_task;
+    const hpcs__rolling_args *a;
+} HPCS_T(ro_job);
+
+/* The rolling statistic `op` over chunks [first, last): chunk loop, then the
+ * window slides one position at a time inside the chunk's rank set.  A
+ * chunk needs only the previous chunk, sorted, so a run of chunks can start
+ * anywhere and gives the same bits. */
+HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t first, int64_t last,
+                                          const ro_op op)
 {
-    if (n == 0) return HPCS_OK;
+    const T *x = job->x;
+    const hpcs__rolling_args *a = job->a;
+    const int64_t n = job->n, chunk = job->chunk;
     const int64_t w = a->window, offset = a->offset, last_e = n - 1 + offset;
-    const int64_t chunk = w > RO_MIN_CHUNK ? w : RO_MIN_CHUNK;
     const int64_t cap = ro_min(chunk, n);
     ro_scratch sc;
     hpcs_status st = ro_scratch_alloc(&sc, cap);
@@ -601,49 +612,52 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const T *x, int64_t n, const hpcs__rol
     ro_qpos qpos = {0, 0, 0, 0.0};
     int64_t nprev = 0, prev_len = 0;
 
-    /* Chunk c covers positions [start, start + chunk); windows ending there
-     * lie in [start - chunk, start + chunk). */
-    for (int64_t start = 0;; start += chunk) {
+    for (int64_t c = first > 0 ? first - 1 : 0; c < last; c++) {
+        /* Chunk c covers positions [start, start + chunk); windows ending
+         * there lie in [start - chunk, start + chunk). */
+        const int64_t start = c * chunk;
         const int64_t len = start < n ? ro_min(chunk, n - start) : 0;
         const int64_t ncur = HPCS_T(ro_load_chunk)(x + start, len, &sc, sc.rank + cap);
-        for (int64_t t = 0; t < prev_len; t++) sc.rank[t] = -1;
-        const int64_t m = nprev + ncur;
-        ro_merge_ranks(sc.prev, nprev, sc.cur, ncur, cap, sc.vals, sc.rank);
-        /* The window ending just before the chunk's first output. */
-        const int64_t e_first = start > offset ? start : offset;
-        const int64_t e_last = start + ro_min(chunk - 1, last_e - start);
-        ro_set_clear(s, m);
-        for (int64_t p = ro_max(0, e_first - w); p < ro_min(n, e_first); p++) {
-            const int64_t r = ro_rank_of(&sc, p, start, chunk, cap);
-            if (r >= 0) s->bits[r >> 6] |= 1ULL << (r & 63);
-        }
-        ro_set_build(s);
-        run.valid = 0;
-        cursor.valid = 0;
+        if (c >= first) {
+            for (int64_t t = 0; t < prev_len; t++) sc.rank[t] = -1;
+            const int64_t m = nprev + ncur;
+            ro_merge_ranks(sc.prev, nprev, sc.cur, ncur, cap, sc.vals, sc.rank);
+            /* The window ending just before the chunk's first output. */
+            const int64_t e_first = start > offset ? start : offset;
+            const int64_t e_last = start + ro_min(chunk - 1, last_e - start);
+            ro_set_clear(s, m);
+            for (int64_t p = ro_max(0, e_first - w); p < ro_min(n, e_first); p++) {
+                const int64_t r = ro_rank_of(&sc, p, start, chunk, cap);
+                if (r >= 0) s->bits[r >> 6] |= 1ULL << (r & 63);
+            }
+            ro_set_build(s);
+            run.valid = 0;
+            cursor.valid = 0;
 
-        for (int64_t e = e_first; e <= e_last; e++) {
-            const int64_t gone = e - w;
-            const int64_t added = e < n ? ro_rank_of(&sc, e, start, chunk, cap) : -1;
-            const int64_t removed =
-                gone >= 0 && gone < n ? ro_rank_of(&sc, gone, start, chunk, cap) : -1;
-            ro_set_slide(s, added, removed);
-            if (added >= 0) {
-                ro_cursor_inserted(&cursor, added);
-                if (op == RO_MAD) ro_run_inserted(&run, added);
+            for (int64_t e = e_first; e <= e_last; e++) {
+                const int64_t gone = e - w;
+                const int64_t added = e < n ? ro_rank_of(&sc, e, start, chunk, cap) : -1;
+                const int64_t removed =
+                    gone >= 0 && gone < n ? ro_rank_of(&sc, gone, start, chunk, cap) : -1;
+                ro_set_slide(s, added, removed);
+                if (added >= 0) {
+                    ro_cursor_inserted(&cursor, added);
+                    if (op == RO_MAD) ro_run_inserted(&run, added);
+                }
+                if (removed >= 0) {
+                    ro_cursor_erased(s, &cursor, removed);
+                    if (op == RO_MAD) ro_run_erased(s, &run, removed);
+                }
+                double res = NAN;
+                if (s->count >= a->min_periods) {
+                    if (op == RO_MEDIAN) res = ro_median(s, &cursor);
+                    else if (op == RO_QUANTILE)
+                        res = ro_quantile(s, &cursor, a->q, a->method, &qpos);
+                    else res = ro_mad(s, &cursor, &run, a->scale);
+                }
+                job->out[e - offset] = (T)res;
             }
-            if (removed >= 0) {
-                ro_cursor_erased(s, &cursor, removed);
-                if (op == RO_MAD) ro_run_erased(s, &run, removed);
-            }
-            double res = NAN;
-            if (s->count >= a->min_periods) {
-                if (op == RO_MEDIAN) res = ro_median(s, &cursor);
-                else if (op == RO_QUANTILE) res = ro_quantile(s, &cursor, a->q, a->method, &qpos);
-                else res = ro_mad(s, &cursor, &run, a->scale);
-            }
-            out[e - offset] = (T)res;
         }
-        if (last_e - start < chunk) break;
         ro_item *t = sc.prev;
         sc.prev = sc.cur;
         sc.cur = t;
@@ -654,11 +668,35 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const T *x, int64_t n, const hpcs__rol
     return st;
 }
 
+/* Run task(job, t) over the chunks: one task on one thread, else runs of
+ * chunks of at least HPCS_CHUNK positions on a->nthreads threads. */
+static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_args *a,
+                                  void *out, hpcs__task_fn task)
+{
+    if (n == 0) return HPCS_OK;
+    HPCS_T(ro_job) job = {.x = x, .out = out, .n = n, .a = a};
+    job.chunk = a->window > RO_MIN_CHUNK ? a->window : RO_MIN_CHUNK;
+    job.nchunks = (n - 1 + a->offset) / job.chunk + 1;
+    job.chunks_per_task = job.nchunks;
+    if (a->nthreads > 1)
+        job.chunks_per_task = ro_min(job.nchunks, (HPCS_CHUNK + job.chunk - 1) / job.chunk);
+    const int64_t ntasks = (job.nchunks + job.chunks_per_task - 1) / job.chunks_per_task;
+    if (ntasks == 1) return task(&job, 0);
+    return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
+}
+
 #define RO_KERNEL(name, op)                                                                       \
-    HPCS_CLONES static hpcs_status HPCS_T(name)(const void *x, int64_t n,                         \
-                                                const hpcs__rolling_args *a, void *out)           \
+    HPCS_CLONES static hpcs_status HPCS_T(name##_task)(void *ctx, int64_t t)                      \
     {                                                                                             \
-        return HPCS_T(ro_series)(x, n, a, out, op);                                               \
+        const HPCS_T(ro_job) *job = ctx;                                                          \
+        const int64_t first = t * job->chunks_per_task;                                           \
+        return HPCS_T(ro_series)(job, first, ro_min(first + job->chunks_per_task, job->nchunks),  \
+                                 op);                                                             \
+    }                                                                                             \
+    static hpcs_status HPCS_T(name)(const void *x, int64_t n, const hpcs__rolling_args *a,        \
+                                    void *out)                                                    \
+    {                                                                                             \
+        return HPCS_T(ro_run)(x, n, a, out, HPCS_T(name##_task));                                 \
     }
 RO_KERNEL(rolling_median_1d, RO_MEDIAN)
 RO_KERNEL(rolling_quantile_1d, RO_QUANTILE)
