@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -87,7 +88,7 @@ def test_bad_thread_arguments() -> None:
 
 def test_environment_variable_sets_threads() -> None:
     code = "import hpcs; print(hpcs.get_num_threads())"
-    env = {"HPCS_NUM_THREADS": "3", "PATH": ""}
+    env = {**os.environ, "HPCS_NUM_THREADS": "3"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, cwd="/", check=True)
     assert out.stdout.strip() == "3"
