@@ -60,7 +60,7 @@ def calibrate(quick: bool = False, progress: Optional[Callable[[str], None]] = N
     rng = np.random.default_rng(0)
     threads = _threads.get_num_threads()
     sizes = [2**k for k in range(14, 23, 2 if quick else 1)]
-    budget = 0.02 if quick else 0.15
+    budget = 0.02 if quick else 0.4  # seconds of repeats per measurement
     old = _threads.get_thresholds()
     results: dict[str, Any] = {"threads": threads, "families": {}}
     thresholds: dict[str, int] = {}
