@@ -1,5 +1,6 @@
 /* Order statistics of a slice: median, mad, quantile (see select_body.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "hpcs_internal.h"
 

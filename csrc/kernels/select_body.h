@@ -15,6 +15,14 @@
  */
 #ifndef SELECT_SMALL
 #define SELECT_SMALL 600 /* below this, plain partitioning about a[k] */
+/* Slices from this size use bracketing (below) instead of a full copy. */
+#define SELECT_BRACKET_MIN ((int64_t)1 << 15)
+#define SELECT_SAMPLE 65536 /* sample size for the bracketing pivots */
+
+/* Per-chunk tallies of a bracketing pass. */
+typedef struct bracket_tally {
+    int64_t valid, below, middle;
+} bracket_tally;
 
 HPCS_INLINE void sel_swap(double *a, int64_t i, int64_t j)
 {
@@ -95,6 +103,13 @@ HPCS_INLINE double select_rank(double *a, int64_t lo, int64_t n, int64_t k)
     return a[k];
 }
 
+/* numpy's median from the one or two middle ranks: the middle value, or
+ * the mean of the two computed as numpy does ((a + b) / 2). */
+HPCS_INLINE double middle_value(int64_t count, double lo, double hi)
+{
+    return count % 2 ? lo : (lo + hi) / 2.0;
+}
+
 /* numpy's median of the `count` values in a: the middle one, or the mean
  * of the two middle ones, computed as numpy does ((a + b) / 2). */
 HPCS_INLINE double median_of(double *a, int64_t count)
@@ -103,8 +118,7 @@ HPCS_INLINE double median_of(double *a, int64_t count)
     const int64_t mid = (count - 1) / 2;
     const double lo = select_rank(a, 0, count, mid);
     if (count % 2) return lo;
-    const double hi = select_rank(a, mid + 1, count, mid + 1);
-    return (lo + hi) / 2.0;
+    return middle_value(count, lo, select_rank(a, mid + 1, count, mid + 1));
 }
 #endif
 
@@ -138,10 +152,195 @@ HPCS_INLINE double *HPCS_T(scratch_for)(int64_t n)
     return malloc((size_t)(n > 0 ? n : 1) * sizeof(double));
 }
 
-/* Median of the slice, or (with_mad) its MAD, on a scratch copy. */
+/* ---- bracketing: order statistics of a large slice without copying it ----
+ * A strided sample gives two pivots lo <= hi that bracket the wanted ranks
+ * with overwhelming probability; one pass counts, per chunk, the values
+ * below lo and inside [lo, hi], a second copies the (few) inside values in
+ * chunk order, and selection runs on those alone.  The chunks run on
+ * several threads; the answer is an exact order statistic, so it is the
+ * same bits as the full-copy path.  A missed bracket falls back to it.
+ * Values are v, or |v - center| for the MAD's deviations; NaN never counts. */
+typedef struct HPCS_T(bracket_job) {
+    const T *x;
+    int64_t n;
+    int dev;            /* values are |x - center| */
+    double center, lo, hi;
+    int phase;          /* 0: count valid; 1: count below/inside; 2: copy inside
+                         * (chunk c's values at offset[c] + c: one slot of slack each) */
+    bracket_tally *tally; /* per chunk */
+    const int64_t *offset; /* phase 2: where each chunk's inside values go */
+    double *inside;
+} HPCS_T(bracket_job);
+
+/* One chunk's pass; `dev` is a constant in each call, so the loops are
+ * branch-free and vectorise. */
+HPCS_INLINE void HPCS_T(bracket_chunk)(const HPCS_T(bracket_job) *job, int64_t start, int64_t end,
+                                       bracket_tally *t, double *dst, const int dev)
+{
+    const T *x = job->x;
+    const double lo = job->lo, hi = job->hi, center = job->center;
+    if (job->phase == 1) {
+        int64_t below = 0, middle = 0;
+        for (int64_t i = start; i < end; i++) {
+            const double v = dev ? fabs((double)x[i] - center) : (double)x[i];
+            below += v < lo;
+            middle += (v >= lo) & (v <= hi);
+        }
+        t->below = below;
+        t->middle = middle;
+    } else {
+        /* Write every value, advance past the inside ones: the region has
+         * one slot of slack for the last write. */
+        for (int64_t i = start; i < end; i++) {
+            const double v = dev ? fabs((double)x[i] - center) : (double)x[i];
+            *dst = v;
+            dst += (v >= lo) & (v <= hi);
+        }
+    }
+}
+
+HPCS_CLONES static hpcs_status HPCS_T(bracket_task)(void *ctx, int64_t chunk)
+{
+    const HPCS_T(bracket_job) *job = ctx;
+    const int64_t start = chunk * HPCS_CHUNK;
+    const int64_t end = job->n - start < HPCS_CHUNK ? job->n : start + HPCS_CHUNK;
+    bracket_tally *t = &job->tally[chunk];
+    if (job->phase == 0) {
+        int64_t valid = 0;
+        for (int64_t i = start; i < end; i++) valid += job->x[i] == job->x[i];
+        t->valid = valid;
+        return HPCS_OK;
+    }
+    double *dst = job->phase == 2 ? job->inside + job->offset[chunk] + chunk : NULL;
+    if (job->dev) HPCS_T(bracket_chunk)(job, start, end, t, dst, 1);
+    else HPCS_T(bracket_chunk)(job, start, end, t, dst, 0);
+    return HPCS_OK;
+}
+
+HPCS_INLINE hpcs_status HPCS_T(bracket_run)(HPCS_T(bracket_job) *job, int phase, int64_t nthreads)
+{
+    const int64_t nchunks = (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK;
+    job->phase = phase;
+    if (nthreads > 1) return hpcs__parallel_for(nthreads, nchunks, HPCS_T(bracket_task), job);
+    for (int64_t c = 0; c < nchunks; c++) HPCS_T(bracket_task)(job, c);
+    return HPCS_OK;
+}
+
+/* Number of valid (non-NaN) values of the slice; job->tally must hold one
+ * entry per chunk. */
+HPCS_INLINE int64_t HPCS_T(bracket_count)(HPCS_T(bracket_job) *job, int64_t nthreads)
+{
+    HPCS_T(bracket_run)(job, 0, nthreads);
+    int64_t valid = 0;
+    for (int64_t c = 0; c < (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK; c++) valid += job->tally[c].valid;
+    return valid;
+}
+
+/* Values of ranks k <= k2 (k2 - k small) among the `count` valid values.
+ * Returns HPCS_OK and sets *vk, *vk2; HPCS_ERR_INTERNAL if the bracket
+ * missed (the caller then copies the slice); HPCS_ERR_NOMEM. */
+static hpcs_status HPCS_T(bracket_ranks)(HPCS_T(bracket_job) *job, int64_t count, int64_t k,
+                                         int64_t k2, int64_t nthreads, double *vk, double *vk2)
+{
+    const int64_t n = job->n, nchunks = (n + HPCS_CHUNK - 1) / HPCS_CHUNK;
+    const int64_t stride = n / SELECT_SAMPLE > 0 ? n / SELECT_SAMPLE : 1;
+    double *sample = malloc(SELECT_SAMPLE * sizeof *sample);
+    int64_t *offset = malloc((size_t)nchunks * sizeof *offset);
+    double *inside = NULL;
+    hpcs_status st = HPCS_ERR_INTERNAL;
+    if (sample == NULL || offset == NULL) {
+        st = HPCS_ERR_NOMEM;
+        goto cleanup;
+    }
+    int64_t m = 0;
+    for (int64_t i = 0; i < n && m < SELECT_SAMPLE; i += stride) {
+        double v = job->dev ? fabs((double)job->x[i] - job->center) : (double)job->x[i];
+        if (v == v) sample[m++] = v;
+    }
+    if (m < SELECT_SAMPLE / 4) goto cleanup; /* mostly NaN: not worth it */
+    /* Sample ranks of k and k2, widened by ~3 standard deviations. */
+    const double margin = 3.0 * sqrt((double)m) + 2.0;
+    const double rk = (double)k / (double)count * (double)m - margin;
+    const double rk2 = (double)(k2 + 1) / (double)count * (double)m + margin;
+    job->lo = rk < 0.0 ? -INFINITY : select_rank(sample, 0, m, (int64_t)rk);
+    job->hi = rk2 >= (double)(m - 1) ? INFINITY : select_rank(sample, 0, m, (int64_t)rk2);
+    if ((st = HPCS_T(bracket_run)(job, 1, nthreads)) != HPCS_OK) goto cleanup;
+    int64_t below = 0, middle = 0;
+    for (int64_t c = 0; c < nchunks; c++) {
+        offset[c] = middle;
+        below += job->tally[c].below;
+        middle += job->tally[c].middle;
+    }
+    st = HPCS_ERR_INTERNAL;
+    if (below > k || below + middle <= k2 || middle > n / 4 + SELECT_SAMPLE) goto cleanup;
+    inside = malloc((size_t)(middle + nchunks) * sizeof *inside);
+    if (inside == NULL) {
+        st = HPCS_ERR_NOMEM;
+        goto cleanup;
+    }
+    job->offset = offset;
+    job->inside = inside;
+    if ((st = HPCS_T(bracket_run)(job, 2, nthreads)) != HPCS_OK) goto cleanup;
+    for (int64_t c = 1; c < nchunks; c++) /* close the slack gaps, in order */
+        memmove(inside + offset[c], inside + offset[c] + c,
+                (size_t)job->tally[c].middle * sizeof *inside);
+    *vk = select_rank(inside, 0, middle, k - below);
+    *vk2 = k2 == k ? *vk : select_rank(inside, k - below + 1, middle, k2 - below);
+cleanup:
+    free(sample);
+    free(offset);
+    free(inside);
+    return st;
+}
+
+/* A job over x with one tally per chunk (NULL tally: out of memory). */
+HPCS_INLINE HPCS_T(bracket_job) HPCS_T(bracket_job_for)(const T *x, int64_t n)
+{
+    HPCS_T(bracket_job) job = {.x = x, .n = n};
+    job.tally = malloc((size_t)((n + HPCS_CHUNK - 1) / HPCS_CHUNK) * sizeof *job.tally);
+    return job;
+}
+
+/* Median (or MAD) of a large slice by bracketing; HPCS_ERR_INTERNAL asks
+ * the caller to copy the slice instead. */
+static hpcs_status HPCS_T(robust_bracketed)(const T *x, int64_t n, const hpcs__reduce_args *a,
+                                            const int with_mad, double *out)
+{
+    HPCS_T(bracket_job) job = HPCS_T(bracket_job_for)(x, n);
+    if (job.tally == NULL) return HPCS_ERR_NOMEM;
+    hpcs_status st = HPCS_OK;
+    const int64_t count = HPCS_T(bracket_count)(&job, a->nthreads);
+    if (count == 0 || (count < n && !(a->flags & HPCS_SKIPNA))) {
+        *out = NAN;
+    } else {
+        const int64_t k = (count - 1) / 2, k2 = count % 2 ? k : k + 1;
+        double lo, hi;
+        st = HPCS_T(bracket_ranks)(&job, count, k, k2, a->nthreads, &lo, &hi);
+        double result = middle_value(count, lo, hi);
+        if (st == HPCS_OK && with_mad) {
+            /* An infinite median makes some deviations NaN: leave that to
+             * the copy path, which treats them as numpy does. */
+            job.dev = 1;
+            job.center = result;
+            st = isfinite(result) ? HPCS_T(bracket_ranks)(&job, count, k, k2, a->nthreads, &lo, &hi)
+                                  : HPCS_ERR_INTERNAL;
+            result = middle_value(count, lo, hi) * a->scale;
+        }
+        if (st == HPCS_OK) *out = result;
+    }
+    free(job.tally);
+    return st;
+}
+
+/* Median of the slice, or (with_mad) its MAD: bracketing for large
+ * slices, else (or if the bracket missed) selection on a scratch copy. */
 HPCS_INLINE hpcs_status HPCS_T(robust_1d)(const void *xv, int64_t n, const hpcs__reduce_args *a,
                                           const int with_mad, double *out)
 {
+    if (n >= SELECT_BRACKET_MIN) {
+        hpcs_status st = HPCS_T(robust_bracketed)(xv, n, a, with_mad, out);
+        if (st != HPCS_ERR_INTERNAL) return st;
+    }
     double *v = HPCS_T(scratch_for)(n);
     if (v == NULL) return HPCS_ERR_NOMEM;
     const int64_t count = HPCS_T(copy_values)(xv, n, (a->flags & HPCS_SKIPNA) != 0, v);
@@ -183,11 +382,39 @@ static int HPCS_T(by_position)(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
+/* Quantiles of a large slice by bracketing each q's ranks;
+ * HPCS_ERR_INTERNAL asks the caller to copy the slice instead. */
+static hpcs_status HPCS_T(quantile_bracketed)(const T *x, int64_t n, const hpcs__reduce_args *a,
+                                              double *out, int64_t out_stride)
+{
+    HPCS_T(bracket_job) job = HPCS_T(bracket_job_for)(x, n);
+    if (job.tally == NULL) return HPCS_ERR_NOMEM;
+    hpcs_status st = HPCS_OK;
+    const int64_t count = HPCS_T(bracket_count)(&job, a->nthreads);
+    for (int64_t k = 0; k < a->nq && st == HPCS_OK; k++) {
+        if (count == 0 || (count < n && !(a->flags & HPCS_SKIPNA))) {
+            out[k * out_stride] = NAN;
+            continue;
+        }
+        int64_t lo, hi;
+        double frac, vlo, vhi;
+        hpcs__quantile_pos(a->q[k], count, a->method, &lo, &hi, &frac);
+        st = HPCS_T(bracket_ranks)(&job, count, lo, hi, a->nthreads, &vlo, &vhi);
+        if (st == HPCS_OK) out[k * out_stride] = hpcs__lerp(vlo, vhi, frac);
+    }
+    free(job.tally);
+    return st;
+}
+
 HPCS_CLONES static hpcs_status HPCS_T(quantile_1d)(const void *xv, const uint8_t *mask, int64_t n,
                                                    const hpcs__reduce_args *a, double *out,
                                                    int64_t out_stride)
 {
     (void)mask;
+    if (n >= SELECT_BRACKET_MIN) {
+        hpcs_status bst = HPCS_T(quantile_bracketed)(xv, n, a, out, out_stride);
+        if (bst != HPCS_ERR_INTERNAL) return bst;
+    }
     hpcs_status st = HPCS_OK;
     double *v = HPCS_T(scratch_for)(n);
     const double **order = malloc((size_t)a->nq * sizeof *order);

@@ -1,0 +1,83 @@
+"""Large slices: the paths that only long inputs take (selection by
+bracketing, chunked threads) against NumPy, bit for bit where exact."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import hpcs
+from hpcs import _reference as reference
+
+N = 200_003  # above the bracketing threshold (2**15), several chunks
+
+
+def _cases() -> list[tuple[str, np.ndarray]]:
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(N)
+    with_nan = x.copy()
+    with_nan[rng.integers(0, N, N // 10)] = np.nan
+    with_inf = x.copy()
+    with_inf[rng.integers(0, N, 50)] = np.inf
+    with_inf[rng.integers(0, N, 50)] = -np.inf
+    bimodal = np.where(rng.random(N) < 0.5, -1e6, 1e6) + rng.standard_normal(N)
+    return [
+        ("normal", x),
+        ("nan", with_nan),
+        ("inf", with_inf),
+        ("ties", rng.integers(0, 3, N).astype(float)),
+        ("constant", np.full(N, 7.0)),
+        ("sorted", np.sort(x)),
+        ("reversed", np.sort(x)[::-1].copy()),
+        ("bimodal", bimodal),
+        ("mostly_nan", np.where(rng.random(N) < 0.9, np.nan, x)),
+        ("float32", x.astype(np.float32)),
+        ("heavy_tail", rng.standard_cauchy(N)),
+    ]
+
+
+@pytest.mark.parametrize("label,x", _cases(), ids=[c[0] for c in _cases()])
+@pytest.mark.parametrize("skipna", [False, True])
+def test_large_order_statistics_exact(label: str, x: np.ndarray, skipna: bool) -> None:
+    xd = x.astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        med = np.nanmedian(xd) if skipna else np.median(xd)
+        qs = [0.0, 0.01, 0.25, 0.5, 0.9, 1.0]
+        # numpy, except equal inf neighbours give inf (docs/decisions.md)
+        quant = reference.quantile(xd, qs, skipna=skipna)
+        mad = (np.nanmedian if skipna else np.median)(np.abs(xd - med))
+    assert np.array_equal(hpcs.median(x, skipna=skipna), med, equal_nan=True), label
+    got_q = hpcs.quantile(x, qs, skipna=skipna)
+    finite = np.isfinite(quant)
+    assert np.array_equal(np.isnan(got_q), np.isnan(quant)), label
+    assert np.array_equal(got_q[finite], quant[finite]), label
+    if np.isfinite(med):
+        assert np.array_equal(hpcs.mad(x, skipna=skipna), mad, equal_nan=True), label
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_large_results_do_not_depend_on_threads(threads: int) -> None:
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal(1_000_003)
+    x[::777] = np.nan
+    old = hpcs.get_thresholds()
+    try:
+        hpcs.set_thresholds({name: 1 for name in old})
+        hpcs.set_num_threads(threads)
+        got = [hpcs.median(x, skipna=True), hpcs.mad(x, skipna=True),
+               *hpcs.quantile(x, [0.1, 0.7], skipna=True), hpcs.sum(x, skipna=True),
+               hpcs.var(x, skipna=True)]
+    finally:
+        hpcs.set_thresholds(old)
+        hpcs.set_num_threads(0)
+    hpcs.set_num_threads(1)
+    try:
+        serial = [hpcs.median(x, skipna=True), hpcs.mad(x, skipna=True),
+                  *hpcs.quantile(x, [0.1, 0.7], skipna=True), hpcs.sum(x, skipna=True),
+                  hpcs.var(x, skipna=True)]
+    finally:
+        hpcs.set_num_threads(0)
+    assert np.array(got).tobytes() == np.array(serial).tobytes()
