@@ -61,8 +61,18 @@ typedef hpcs_status (*hpcs__task_fn)(void *ctx, int64_t task);
  * independent tasks (1 below the family's threshold). */
 int64_t hpcs__plan(int32_t family, int64_t elements, int64_t ntasks);
 /* Run fn(ctx, task) for task in [0, ntasks) on up to nthreads threads (the
- * caller's included); returns the first failing status, else HPCS_OK. */
+ * caller's included; nthreads <= 1: all on the caller); returns the first
+ * failing status, else HPCS_OK. */
 hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx);
+/* Series cut into nunits units of unit_len positions (blocks, chunks):
+ * units per task — all of them on one thread, else enough for HPCS_CHUNK
+ * positions a task. */
+HPCS_INLINE int64_t hpcs__units_per_task(int64_t nunits, int64_t unit_len, int64_t nthreads)
+{
+    if (nthreads <= 1) return nunits;
+    const int64_t per_task = (HPCS_CHUNK + unit_len - 1) / unit_len;
+    return per_task < nunits ? per_task : nunits;
+}
 
 /* ---- 1-D kernels --------------------------------------------------------*/
 

@@ -81,9 +81,7 @@ HPCS_INLINE hpcs_status run_chunks(int64_t n, int64_t nthreads, hpcs__task_fn ta
     }
     *parts_io = parts;
     *nchunks_out = nchunks;
-    if (nthreads > 1) return hpcs__parallel_for(nthreads, nchunks, task, job);
-    for (int64_t c = 0; c < nchunks; c++) task(job, c);
-    return HPCS_OK;
+    return hpcs__parallel_for(nthreads, nchunks, task, job);
 }
 #endif
 
@@ -198,9 +196,7 @@ static hpcs_status HPCS_T(sum_count)(const T *x, const uint8_t *mask, int64_t n,
     s += comp;
     if (st == HPCS_OK && !isfinite(s)) {
         job.compensated = 0;
-        if (a->nthreads > 1) st = hpcs__parallel_for(a->nthreads, nchunks, HPCS_T(sum_task), &job);
-        else
-            for (int64_t c = 0; c < nchunks; c++) HPCS_T(sum_task)(&job, c);
+        st = hpcs__parallel_for(a->nthreads, nchunks, HPCS_T(sum_task), &job);
         s = 0.0;
         for (int64_t c = 0; c < nchunks; c++) s += parts[c].a;
     }

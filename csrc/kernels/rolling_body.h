@@ -155,8 +155,7 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, i
     return HPCS_OK;
 }
 
-/* Run task(job, t) over the series' blocks: one task on one thread, else
- * tasks of at least HPCS_CHUNK positions on a->nthreads threads. */
+/* Run task(job, t) over the series' blocks (see hpcs__units_per_task). */
 static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                        void *out, hpcs__task_fn task)
 {
@@ -164,13 +163,8 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     HPCS_T(rolling_job) job = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a};
     job.block = a->window < job.span ? a->window : job.span;
     job.nblocks = (job.span + job.block - 1) / job.block;
-    job.blocks_per_task = job.nblocks;
-    if (a->nthreads > 1) {
-        int64_t per_task = (HPCS_CHUNK + job.block - 1) / job.block;
-        job.blocks_per_task = per_task < job.nblocks ? per_task : job.nblocks;
-    }
+    job.blocks_per_task = hpcs__units_per_task(job.nblocks, job.block, a->nthreads);
     const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
-    if (ntasks == 1) return task(&job, 0);
     return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
 }
 

@@ -668,8 +668,7 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t fir
     return st;
 }
 
-/* Run task(job, t) over the chunks: one task on one thread, else runs of
- * chunks of at least HPCS_CHUNK positions on a->nthreads threads. */
+/* Run task(job, t) over the chunks (see hpcs__units_per_task). */
 static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                   void *out, hpcs__task_fn task)
 {
@@ -677,11 +676,8 @@ static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_
     HPCS_T(ro_job) job = {.x = x, .out = out, .n = n, .a = a};
     job.chunk = a->window > RO_MIN_CHUNK ? a->window : RO_MIN_CHUNK;
     job.nchunks = (n - 1 + a->offset) / job.chunk + 1;
-    job.chunks_per_task = job.nchunks;
-    if (a->nthreads > 1)
-        job.chunks_per_task = ro_min(job.nchunks, (HPCS_CHUNK + job.chunk - 1) / job.chunk);
+    job.chunks_per_task = hpcs__units_per_task(job.nchunks, job.chunk, a->nthreads);
     const int64_t ntasks = (job.nchunks + job.chunks_per_task - 1) / job.chunks_per_task;
-    if (ntasks == 1) return task(&job, 0);
     return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
 }
 

@@ -221,9 +221,7 @@ HPCS_INLINE hpcs_status HPCS_T(bracket_run)(HPCS_T(bracket_job) *job, int phase,
 {
     const int64_t nchunks = (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK;
     job->phase = phase;
-    if (nthreads > 1) return hpcs__parallel_for(nthreads, nchunks, HPCS_T(bracket_task), job);
-    for (int64_t c = 0; c < nchunks; c++) HPCS_T(bracket_task)(job, c);
-    return HPCS_OK;
+    return hpcs__parallel_for(nthreads, nchunks, HPCS_T(bracket_task), job);
 }
 
 /* Number of valid (non-NaN) values of the slice; job->tally must hold one
