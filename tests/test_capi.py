@@ -49,3 +49,32 @@ def test_example_builds_with_pkg_config(tmp_path: Path) -> None:
                            check=True, capture_output=True, text=True).stdout.split()
     out = _build_and_run(tmp_path, flags + ["-lm"])
     assert "nan 1.5 2 3 4 3.5 4.5 5.5" in out
+
+
+SOURCE_ROOT = Path(__file__).resolve().parents[1]
+HARNESSES = sorted((SOURCE_ROOT / "tests" / "c").glob("test_*.c"))
+
+
+@pytest.mark.parametrize("harness", HARNESSES, ids=lambda p: p.stem)
+def test_c_harness(tmp_path: Path, harness: Path) -> None:
+    """The Python-free C harnesses, built from the sources with every kernel."""
+    sources = [str(p) for p in sorted((SOURCE_ROOT / "csrc").glob("*.c"))]
+    sources += [str(p) for p in sorted((SOURCE_ROOT / "csrc" / "kernels").glob("*.c"))]
+    exe = tmp_path / harness.stem
+    subprocess.run([CC, "-std=gnu11", "-O2", "-ffp-contract=off",
+                    f"-I{SOURCE_ROOT / 'csrc' / 'include'}", f"-I{SOURCE_ROOT / 'csrc'}",
+                    str(harness), *sources, "-lm", "-lpthread", "-o", str(exe)],
+                   check=True, capture_output=True, text=True)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert " 0 failed" in out.stdout
+
+
+def test_public_header_has_64_bit_lengths() -> None:
+    """Every length, window or count in the C API is int64_t, never int/long."""
+    import re
+
+    text = Path(hpcs.get_include(), "hpcs.h").read_text()
+    narrow = re.findall(r"\b(?:int|long|unsigned|int32_t|uint32_t)\s+"
+                        r"(?:n|nq|window|min_periods|ddof|outer|inner|len|size|count)\b", text)
+    assert narrow == []
