@@ -23,70 +23,92 @@
 
 enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
 
-/* A partial aggregate: count of valid values and, by op, the sum, the
- * shifted sums (s1, s2), or the extreme (s1). */
-typedef struct rolling_agg {
-    double count, s1, s2;
-} rolling_agg;
+/* Blocks scanned side by side.  A block's prefix and suffix scans are
+ * serial chains of dependent adds; ROLLING_GROUP blocks are transposed
+ * into scratch (lane k = block b+k) so that the loops over lanes vectorize
+ * and one vector instruction advances several chains.  Each block's
+ * arithmetic is unchanged by the grouping and the vector width, so the
+ * bits depend on neither (nor on the clone). */
+#define ROLLING_GROUP 16
 
-HPCS_INLINE rolling_agg agg_identity(const int op)
+/* Scratch of one task, for blocks of `block` positions (see rolling_group):
+ * xt[block][LANES] holds blocks b-1 .. b+G-1 transposed; cnt, s1, s2
+ * [block + 1][G] the lanes' suffix aggregates (s2: var/std only). */
+typedef struct rolling_scratch {
+    double *xt, *cnt, *s1, *s2;
+} rolling_scratch;
+
+/* A lane's aggregate is (count of valid values, s1, s2): by op the sum,
+ * the shifted sums, or the extreme in s1.  The lane loops vectorize only
+ * if GCC can if-convert them: selects are written `ok != 0.0 ? v : 0.0`,
+ * computed before the counts are updated (other orders keep a branch), and
+ * the build has -fno-trapping-math (comparisons may then be speculated). */
+HPCS_INLINE double agg_identity(const int op)
 {
-    rolling_agg a = {0.0, 0.0, 0.0};
-    if (op == ROLL_MIN) a.s1 = INFINITY;
-    if (op == ROLL_MAX) a.s1 = -INFINITY;
-    return a;
+    return op == ROLL_MIN ? INFINITY : op == ROLL_MAX ? -INFINITY : 0.0;
 }
 
-/* Add value v (NaN = missing) to *a; shift is K for var/std. */
-HPCS_INLINE void agg_add(rolling_agg *a, double v, double shift, const int op)
+/* Add value v (NaN = missing); shift is K for var/std.  A missing value
+ * adds +0.0 to sums that start at +0.0 (no change) and never wins a
+ * comparison. */
+HPCS_INLINE void agg_add(double *count, double *s1, double *s2, double v, double shift,
+                         const int op)
 {
-    if (v != v) return;
-    a->count += 1.0;
+    const double ok = v == v ? 1.0 : 0.0;
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    const double d = ok != 0.0 ? (is_var ? v - shift : v) : 0.0; /* select first: see above */
+    *count += ok;
     switch (op) {
-    case ROLL_MIN: a->s1 = v < a->s1 ? v : a->s1; break;
-    case ROLL_MAX: a->s1 = v > a->s1 ? v : a->s1; break;
+    case ROLL_MIN: *s1 = v < *s1 ? v : *s1; break;
+    case ROLL_MAX: *s1 = v > *s1 ? v : *s1; break;
     case ROLL_VAR:
-    case ROLL_STD: {
-        double d = v - shift;
-        a->s1 += d;
-        a->s2 += d * d;
+    case ROLL_STD:
+        *s1 += d;
+        *s2 += d * d;
         break;
-    }
-    default: a->s1 += v; break;
+    default: *s1 += d; break;
     }
 }
 
-HPCS_INLINE rolling_agg agg_combine(rolling_agg a, rolling_agg b, const int op)
+/* (count, s1, s2) ⊕= (cb, s1b, s2b): the aggregate of two disjoint parts. */
+HPCS_INLINE void agg_merge(double *count, double *s1, double *s2, double cb, double s1b,
+                           double s2b, const int op)
 {
-    rolling_agg r = {a.count + b.count, 0.0, 0.0};
+    *count += cb;
     switch (op) {
-    case ROLL_MIN: r.s1 = a.s1 < b.s1 ? a.s1 : b.s1; break;
-    case ROLL_MAX: r.s1 = a.s1 > b.s1 ? a.s1 : b.s1; break;
+    case ROLL_MIN: *s1 = s1b < *s1 ? s1b : *s1; break;
+    case ROLL_MAX: *s1 = s1b > *s1 ? s1b : *s1; break;
     default:
-        r.s1 = a.s1 + b.s1;
-        r.s2 = a.s2 + b.s2;
+        *s1 += s1b;
+        *s2 += s2b;
         break;
     }
-    return r;
 }
 
-/* The output of a window's aggregate (NaN below min_periods). */
-HPCS_INLINE double agg_result(rolling_agg a, const hpcs__rolling_args *args, const int op)
+/* The output of a window that is the union of parts a and b; NaN below
+ * min_periods. */
+HPCS_INLINE double agg_window(double ca, double s1a, double s2a, double cb, double s1b,
+                              double s2b, const hpcs__rolling_args *args, const int op)
 {
-    if (a.count < (double)args->min_periods) return NAN;
+    const double count = ca + cb;
+    double r;
     switch (op) {
-    case ROLL_MEAN: return a.s1 / a.count;
+    case ROLL_MIN: r = s1a < s1b ? s1a : s1b; break;
+    case ROLL_MAX: r = s1a > s1b ? s1a : s1b; break;
+    case ROLL_MEAN: r = (s1a + s1b) / count; break;
     case ROLL_VAR:
     case ROLL_STD: {
-        const double dof = a.count - (double)args->ddof;
-        if (dof <= 0.0) return NAN;
-        double var = (a.s2 - a.s1 * a.s1 / a.count) / dof;
-        if (var < 0.0) var = 0.0; /* rounding of an exactly constant window */
-        if (var != var || a.s2 != a.s2) return NAN;
-        return op == ROLL_STD ? sqrt(var) : var;
+        const double s1 = s1a + s1b, s2 = s2a + s2b;
+        const double dof = count - (double)args->ddof;
+        r = (s2 - s1 * s1 / count) / dof;
+        r = r < 0.0 ? 0.0 : r; /* rounding of an exactly constant window */
+        r = dof <= 0.0 || s2 != s2 ? NAN : r;
+        if (op == ROLL_STD) r = sqrt(r);
+        break;
     }
-    default: return a.s1;
+    default: r = s1a + s1b; break;
     }
+    return count < (double)args->min_periods ? NAN : r;
 }
 #endif
 
@@ -110,48 +132,88 @@ typedef struct HPCS_T(rolling_job) {
     const hpcs__rolling_args *a;
 } HPCS_T(rolling_job);
 
+/* Outputs of the windows ending in blocks b .. b+g-1 (g <= ROLLING_GROUP).
+ * Window ends in block b+k combine a prefix of block b+k (lane k+1 of xt)
+ * with a suffix of block b+k-1 (lane k).  Positions outside [0, n) read as
+ * NaN (missing), and only ends in [offset, span) are written. */
+HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b, int64_t g,
+                                       const rolling_scratch *sc, const int op)
+{
+    enum { G = ROLLING_GROUP, L = G + 1 };
+    const T *x = job->x;
+    const int64_t n = job->n, block = job->block, offset = job->a->offset;
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    double *restrict xt = sc->xt, *restrict cnt = sc->cnt, *restrict s1 = sc->s1,
+                     *restrict s2 = sc->s2;
+
+    /* Transpose blocks b-1 .. b+G-1 into lanes 0 .. G. */
+    const int64_t first = (b - 1) * block;
+    if (first >= 0 && first + L * block <= n) {
+        for (int64_t j = 0; j < block; j++)
+            for (int l = 0; l < L; l++) xt[j * L + l] = (double)x[first + l * block + j];
+    } else {
+        for (int64_t j = 0; j < block; j++)
+            for (int l = 0; l < L; l++) {
+                const int64_t i = first + l * block + j;
+                xt[j * L + l] = i >= 0 && i < n ? (double)x[i] : NAN;
+            }
+    }
+    double shift[G] = {0};
+    if (is_var)
+        for (int k = 0; k < g; k++) shift[k] = HPCS_T(block_shift)(x, n, (b + k) * block);
+
+    /* Backward scans: suffixes of blocks b-1 .. b+G-2, each with the shift
+     * of the block after it; the suffix from `block` on is empty. */
+    double c[G], a1[G], a2[G];
+    for (int k = 0; k < G; k++) {
+        c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
+        cnt[block * G + k] = c[k], s1[block * G + k] = a1[k];
+        if (is_var) s2[block * G + k] = a2[k];
+    }
+    for (int64_t j = block - 1; j >= 0; j--)
+        for (int k = 0; k < G; k++) {
+            agg_add(&c[k], &a1[k], &a2[k], xt[j * L + k], shift[k], op);
+            cnt[j * G + k] = c[k], s1[j * G + k] = a1[k];
+            if (is_var) s2[j * G + k] = a2[k];
+        }
+    /* Forward scans: prefixes of blocks b .. b+G-1, joined with the suffix
+     * from j + 1 (where the window ending at start + j begins); results
+     * overwrite the prefix's input in xt. */
+    for (int k = 0; k < G; k++) c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
+    for (int64_t j = 0; j < block; j++)
+        for (int k = 0; k < G; k++) {
+            agg_add(&c[k], &a1[k], &a2[k], xt[j * L + k + 1], shift[k], op);
+            const int64_t sj = (j + 1) * G + k;
+            xt[j * L + k + 1] = agg_window(cnt[sj], s1[sj], is_var ? s2[sj] : 0.0, c[k], a1[k],
+                                           a2[k], job->a, op);
+        }
+    /* Transpose the results back: end e is written to out[e - offset]. */
+    for (int64_t k = 0; k < g; k++) {
+        const int64_t start = (b + k) * block;
+        const int64_t j0 = offset - start > 0 ? offset - start : 0;
+        const int64_t j1 = job->span - start < block ? job->span - start : block;
+        for (int64_t j = j0; j < j1; j++) job->out[start + j - offset] = (T)xt[j * L + k + 1];
+    }
+}
+
 /* Outputs of the windows ending in blocks [first, last).  Everything a block
  * needs — its shift and the previous block's suffixes — is recomputed here
  * from the input, so any split of the blocks gives the same bits. */
 HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, int64_t first,
                                                int64_t last, const int op)
 {
-    const T *x = job->x;
-    const int64_t n = job->n, span = job->span, block = job->block;
-    const int64_t offset = job->a->offset;
+    enum { G = ROLLING_GROUP };
+    const size_t block = (size_t)job->block;
+    const size_t suffix_len = (block + 1) * G;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
-    /* suffix[j]: aggregate of the previous block from its j-th element on;
-     * suffix[block] is empty. */
-    rolling_agg *suffix = malloc((size_t)(block + 1) * sizeof *suffix);
-    if (suffix == NULL) return HPCS_ERR_NOMEM;
-    for (int64_t j = 0; j <= block; j++) suffix[j] = agg_identity(op);
-
-    for (int64_t b = first; b < last; b++) {
-        const int64_t b0 = b * block;
-        const int64_t b1 = b0 + block < span ? b0 + block : span;
-        const double shift = is_var ? HPCS_T(block_shift)(x, n, b0) : 0.0;
-        if (b > 0) {
-            /* Backward pass over the previous block (still in cache);
-             * var/std use this block's shift on both sides. */
-            rolling_agg acc = agg_identity(op);
-            for (int64_t j = block - 1; j >= 0; j--) {
-                int64_t i = b0 - block + j;
-                agg_add(&acc, i < n ? (double)x[i] : NAN, shift, op);
-                suffix[j] = acc;
-            }
-        }
-        rolling_agg prefix = agg_identity(op);
-        for (int64_t e = b0; e < b1; e++) {
-            if (e < n) agg_add(&prefix, (double)x[e], shift, op);
-            /* The window starts at e - w + 1: suffix index e - b0 + 1 of the
-             * previous block (block == w here, or there is no previous). */
-            if (e >= offset) {
-                rolling_agg win = agg_combine(suffix[e - b0 + 1], prefix, op);
-                job->out[e - offset] = (T)agg_result(win, job->a, op);
-            }
-        }
-    }
-    free(suffix);
+    double *mem = malloc((block * (G + 1) + (is_var ? 3 : 2) * suffix_len) * sizeof *mem);
+    if (mem == NULL) return HPCS_ERR_NOMEM;
+    rolling_scratch sc = {.xt = mem, .cnt = mem + block * (G + 1)};
+    sc.s1 = sc.cnt + suffix_len;
+    sc.s2 = is_var ? sc.s1 + suffix_len : NULL;
+    for (int64_t b = first; b < last; b += G)
+        HPCS_T(rolling_group)(job, b, last - b < G ? last - b : G, &sc, op);
+    free(mem);
     return HPCS_OK;
 }
 
@@ -163,7 +225,10 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     HPCS_T(rolling_job) job = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a};
     job.block = a->window < job.span ? a->window : job.span;
     job.nblocks = (job.span + job.block - 1) / job.block;
-    job.blocks_per_task = hpcs__units_per_task(job.nblocks, job.block, a->nthreads);
+    /* Whole groups per task: a task's last group would otherwise be
+     * partly idle lanes. */
+    const int64_t per_task = hpcs__units_per_task(job.nblocks, job.block, a->nthreads);
+    job.blocks_per_task = (per_task + ROLLING_GROUP - 1) / ROLLING_GROUP * ROLLING_GROUP;
     const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
     return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
 }
