@@ -45,6 +45,10 @@ HPCS_INLINE void neumaier_add(double *sum, double *comp, double v)
 HPCS_INLINE void chan_merge(reduce_part *acc, const reduce_part *blk)
 {
     if (blk->a == 0.0) return;
+    if (acc->a == 0.0) { /* also keeps delta^2 * 0 from making a NaN of huge means */
+        *acc = *blk;
+        return;
+    }
     double nt = acc->a + blk->a;
     double delta = blk->b - acc->b;
     acc->b += delta * (blk->a / nt);
@@ -265,7 +269,17 @@ HPCS_INLINE reduce_part HPCS_T(block_moments)(const T *x, const uint8_t *mask, i
     }
     reduce_part p = {count, 0.0, 0.0};
     if (count == 0.0) return p;
-    const double mean = sum / count;
+    double mean = sum / count;
+    if (!isfinite(mean)) {
+        /* inf/NaN data, or finite values whose sum overflows (|x| near
+         * DBL_MAX): then the mean of x / count is finite.  Rare: scalar. */
+        double scaled = 0.0, ok;
+        for (int64_t i = 0; i < n; i++) {
+            double v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
+            if (ok != 0.0) scaled += v / count;
+        }
+        if (isfinite(scaled)) mean = scaled;
+    }
     double d1[REDUCE_LANES] = {0}, d2[REDUCE_LANES] = {0};
     HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 1, mean, d1, d2, NULL);
     double s1 = 0.0, s2 = 0.0;
@@ -276,6 +290,8 @@ HPCS_INLINE reduce_part HPCS_T(block_moments)(const T *x, const uint8_t *mask, i
     /* Corrected two-pass: s1 is the rounding error of the block mean. */
     p.b = mean + s1 / count;
     p.c = s2 - s1 * s1 / count;
+    /* A finite mean with overflowing deviations: the variance overflows. */
+    if (isfinite(mean) && !isfinite(p.c)) p.b = mean, p.c = INFINITY;
     return p;
 }
 
