@@ -7,6 +7,7 @@ calls the kernel and shapes the result like NumPy does.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -80,16 +81,61 @@ class _Layout:
         return res
 
 
-def _flags(skipna: bool) -> int:
-    return _SKIPNA if skipna else 0
+_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
+#: Ops whose C entry point takes a ``where`` mask (after x, outer, n, inner).
+_MASKED_OPS = frozenset({"sum", "mean", "min", "max", "var", "std"})
+#: C entry point of each reduction by dtype suffix, looked up once.
+_KERNELS = {op: {sfx: getattr(lib, f"hpcs_{op}_{sfx}") for sfx in ("f64", "f32")}
+            for op in ("sum", "mean", "min", "max", "var", "std", "median", "mad", "quantile")}
 
 
-def _simple(op: str, x: ArrayLike, axis: Any, skipna: bool, where: Any) -> Result:
+def _whole_array_kernel(op: str, x: Any) -> Optional[tuple[Any, Any]]:
+    """(C function, data pointer) when ``x`` is a C-contiguous float64/float32 ndarray.
+
+    This is the common call — a whole contiguous array, no axis, no mask —
+    and it skips _Layout entirely: at ~100 elements Python bookkeeping, not
+    the kernel, is the cost of a call.  None means: take the general path.
+    """
+    if type(x) is not np.ndarray:
+        return None
+    dtype = x.dtype
+    if dtype is _F64:  # the native builtin dtypes are singletons
+        func, ctype = _KERNELS[op]["f64"], "double[]"
+    elif dtype is _F32:
+        func, ctype = _KERNELS[op]["f32"], "float[]"
+    else:
+        return None
+    try:
+        return func, ffi.from_buffer(ctype, x)
+    except ValueError:  # not C-contiguous
+        return None
+
+
+def _reduce(op: str, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
+            where: Any = None, lead: Optional[tuple[int, ...]] = None) -> Result:
+    """Run ``hpcs_<op>_<dtype>(x, outer, n, inner, [mask,] *params, flags, out)``.
+
+    ``lead`` is the shape of the leading result axis when there are several
+    results per slice (quantile with a 1-D q); None means one result.
+    """
+    flags = _SKIPNA if skipna else 0
+    masked = op in _MASKED_OPS
+    if axis is None and where is None and lead is None:
+        direct = _whole_array_kernel(op, x)
+        if direct is not None:
+            func, ptr = direct
+            out = ffi.new("double *")
+            mask = (ffi.NULL,) if masked else ()
+            rc = func(ptr, 1, x.size, 1, *mask, *params, flags, out)
+            if rc:
+                check(rc, op)
+            return out[0]
     lay = _Layout(x, axis, where)
-    out, optr = lay.output()
-    func = getattr(lib, f"hpcs_{op}_{lay.func_suffix}")
-    check(func(lay.ptr, lay.outer, lay.n, lay.inner, lay.mask, _flags(skipna), optr), op)
-    return lay.result(out)
+    out, optr = lay.output(1 if lead is None else math.prod(lead))
+    mask = (lay.mask,) if masked else ()
+    func = _KERNELS[op][lay.func_suffix]
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, *mask, *params, flags, optr), op)
+    return lay.result(out, lead or ())
 
 
 def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -121,7 +167,7 @@ def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.sum([1.0, float("nan")], skipna=True)
     1.0
     """
-    return _simple("sum", x, axis, skipna, where)
+    return _reduce("sum", x, axis, skipna, where=where)
 
 
 def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -138,7 +184,7 @@ def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.mean([1.0, 2.0, 30.0], where=[True, True, False])
     1.5
     """
-    return _simple("mean", x, axis, skipna, where)
+    return _reduce("mean", x, axis, skipna, where=where)
 
 
 def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -155,7 +201,7 @@ def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.min([3.0, float("nan")], skipna=True)
     3.0
     """
-    return _simple("min", x, axis, skipna, where)
+    return _reduce("min", x, axis, skipna, where=where)
 
 
 def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -170,16 +216,7 @@ def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.max([3.0, 1.0, 2.0])
     3.0
     """
-    return _simple("max", x, axis, skipna, where)
-
-
-def _moment(op: str, x: ArrayLike, axis: Any, ddof: Any, skipna: bool, where: Any) -> Result:
-    d = v.check_ddof(ddof)
-    lay = _Layout(x, axis, where)
-    out, optr = lay.output()
-    func = getattr(lib, f"hpcs_{op}_{lay.func_suffix}")
-    check(func(lay.ptr, lay.outer, lay.n, lay.inner, lay.mask, d, _flags(skipna), optr), op)
-    return lay.result(out)
+    return _reduce("max", x, axis, skipna, where=where)
 
 
 def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
@@ -197,7 +234,7 @@ def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool
     >>> round(hpcs.var([1.0, 2.0, 3.0, 4.0], ddof=1), 6)
     1.666667
     """
-    return _moment("var", x, axis, ddof, skipna, where)
+    return _reduce("var", x, axis, skipna, (v.check_ddof(ddof),), where)
 
 
 def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
@@ -210,7 +247,7 @@ def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool
     >>> hpcs.std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
     2.0
     """
-    return _moment("std", x, axis, ddof, skipna, where)
+    return _reduce("std", x, axis, skipna, (v.check_ddof(ddof),), where)
 
 
 def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) -> Result:
@@ -224,11 +261,7 @@ def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) ->
     >>> hpcs.median([1.0, float("nan"), 3.0], skipna=True)
     2.0
     """
-    lay = _Layout(x, axis)
-    out, optr = lay.output()
-    func = getattr(lib, f"hpcs_median_{lay.func_suffix}")
-    check(func(lay.ptr, lay.outer, lay.n, lay.inner, _flags(skipna), optr), "median")
-    return lay.result(out)
+    return _reduce("median", x, axis, skipna)
 
 
 def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 1.0,
@@ -246,12 +279,7 @@ def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 
     >>> hpcs.mad([1.0, 2.0, 3.0, 4.0, 100.0], scale="normal")
     1.482602218505602
     """
-    s = v.check_scale(scale)
-    lay = _Layout(x, axis)
-    out, optr = lay.output()
-    func = getattr(lib, f"hpcs_mad_{lay.func_suffix}")
-    check(func(lay.ptr, lay.outer, lay.n, lay.inner, s, _flags(skipna), optr), "mad")
-    return lay.result(out)
+    return _reduce("mad", x, axis, skipna, (v.check_scale(scale),))
 
 
 def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = None, *,
@@ -271,13 +299,7 @@ def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = Non
     """
     qa = v.check_quantiles(q)
     m = v.check_method(method, QUANTILE_METHODS)
-    lay = _Layout(x, axis)
-    nq = qa.size
-    if nq == 0:
-        raise ValueError("q: must hold at least one probability")
-    out, optr = lay.output(nq)
-    func = getattr(lib, f"hpcs_quantile_{lay.func_suffix}")
-    qptr = ffi.from_buffer("double[]", qa)
-    check(func(lay.ptr, lay.outer, lay.n, lay.inner, qptr, nq, m, _flags(skipna), optr),
-          "quantile")
-    return lay.result(out, () if qa.ndim == 0 else (nq,))
+    if qa.size == 0:  # as NumPy: an empty leading axis
+        return _Layout(x, axis).result(np.empty(0), (0,))
+    params = (ffi.from_buffer("double[]", qa), qa.size, m)
+    return _reduce("quantile", x, axis, skipna, params, lead=None if qa.ndim == 0 else qa.shape)

@@ -13,6 +13,10 @@ from hpcs._reduce import QUANTILE_METHODS
 
 ArrayLike = Any
 
+#: C entry point of each rolling op by dtype suffix, looked up once.
+_KERNELS = {op: {sfx: getattr(lib, f"hpcs_rolling_{op}_{sfx}") for sfx in ("f64", "f32")}
+            for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad", "quantile")}
+
 
 def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool, axis: Any,
              out: Optional[np.ndarray], *extra: Any) -> np.ndarray:
@@ -32,7 +36,7 @@ def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool,
             # Kernels read ahead of where they write: compute aside, then copy.
             result = np.empty(arr.shape, dtype=arr.dtype)
     ctype, suffix = C_TYPES[arr.dtype]
-    func = getattr(lib, f"hpcs_rolling_{op}_{suffix}")
+    func = _KERNELS[op][suffix]
     flags = lib.HPCS_CENTER if center else 0
     rc = func(ffi.from_buffer(ctype, arr), outer, n, inner, w, mp, *extra, flags,
               ffi.from_buffer(ctype, result, require_writable=True))

@@ -6,6 +6,8 @@ raises ``TypeError`` / ``ValueError`` naming the argument and the reason.
 
 from __future__ import annotations
 
+import math
+import numbers
 import operator
 from typing import Any, Optional
 
@@ -18,6 +20,7 @@ except ImportError:  # pragma: no cover - numpy 1.x
 
 #: dtypes the C kernels read directly.
 NATIVE_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_F64, _F32 = NATIVE_DTYPES
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -33,8 +36,8 @@ def as_float_array(x: Any, name: str = "x") -> np.ndarray:
     >>> as_float_array(np.ones(3, dtype=np.float32)).dtype
     dtype('float32')
     """
-    if type(x) is np.ndarray and x.dtype in NATIVE_DTYPES and x.dtype.isnative:
-        return x
+    if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32):
+        return x  # the common case, decided by identity: native builtin dtypes are singletons
     try:
         arr = np.asarray(x)
     except ValueError as exc:  # ragged nested sequences
@@ -80,11 +83,8 @@ def split_shape(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
     >>> split_shape((2, 3, 4), 1)
     (2, 3, 4)
     """
-    return (
-        int(np.prod(shape[:axis], dtype=np.int64)),
-        int(shape[axis]),
-        int(np.prod(shape[axis + 1 :], dtype=np.int64)),
-    )
+    # math.prod of Python ints: np.prod would cost microseconds per call.
+    return math.prod(shape[:axis]), shape[axis], math.prod(shape[axis + 1 :])
 
 
 def _integer(value: Any, name: str) -> int:
@@ -136,8 +136,14 @@ def check_quantiles(q: Any) -> np.ndarray:
     >>> check_quantiles([0.25, 0.5]).tolist()
     [0.25, 0.5]
     """
+    if type(q) is float and 0.0 <= q <= 1.0:
+        return np.array(q)  # the common call, without the checks below
     try:
-        qa = np.array(q, dtype=np.float64)  # a contiguous copy; keeps 0-D
+        qa = np.asarray(q)
+        if qa.dtype.kind not in "biuf" and not (
+                qa.dtype.kind == "O" and all(isinstance(e, numbers.Real) for e in qa.flat)):
+            raise TypeError  # None, strings, complex, dates: not probabilities
+        qa = np.array(qa, dtype=np.float64)  # a contiguous copy; keeps 0-D
     except (TypeError, ValueError):
         raise TypeError(f"q: must be a number or a 1-D sequence of numbers, got {q!r}") from None
     if qa.ndim > 1:
