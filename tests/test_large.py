@@ -81,3 +81,45 @@ def test_large_results_do_not_depend_on_threads(threads: int) -> None:
     finally:
         hpcs.set_num_threads(0)
     assert np.array(got).tobytes() == np.array(serial).tobytes()
+
+
+# ---- 64-bit lengths --------------------------------------------------------
+
+HUGE_N = 2**31 + 16  # past every int32 index
+
+
+def _available_memory() -> int:
+    with open("/proc/meminfo") as f:
+        info = dict(line.split(":", 1) for line in f)
+    return int(info["MemAvailable"].split()[0]) * 1024
+
+
+@pytest.mark.slow
+def test_float32_longer_than_int32() -> None:
+    """sum, the tail of rolling_sum and median of 2**31 + 16 float32 values.
+
+    Needs ~18 GB (input and rolling output); run with ``pytest -m slow``.
+    The values are laid out so that a length or index truncated to 32 bits
+    gives a wrong answer: zeros then twos, and a ramp in the last 16.
+    """
+    if _available_memory() < 20 * 2**30:
+        pytest.skip("needs ~20 GB of free memory")
+    x = np.zeros(HUGE_N, dtype=np.float32)
+    half = HUGE_N // 2
+    x[half:] = 2.0
+    x[-16:] = np.arange(16, dtype=np.float32)  # tail 0, 1, ..., 15
+    expected_sum = 2.0 * (HUGE_N - half - 16) + float(np.arange(16).sum())
+    assert hpcs.sum(x) == expected_sum
+
+    window = 8
+    out = hpcs.rolling_sum(x, window)
+    tail = x[-(window + 16):].astype(np.float64)
+    expected_tail = np.convolve(tail, np.ones(window), mode="valid")[-16:]
+    np.testing.assert_array_equal(out[-16:], expected_tail.astype(np.float32))
+    assert out.shape == (HUGE_N,) and out.dtype == np.float32
+    del out
+
+    # Exactly half zeros; the rest are 2 and a ramp 1..16: the two middle
+    # elements are the last zero and 1.
+    x[-16:] += 1.0
+    assert hpcs.median(x) == 0.5 * (0.0 + 1.0)

@@ -43,7 +43,7 @@ for cpu in Haswell:AVX2 Nehalem:SSE2; do
         echo "FAIL: $isa clone results differ from the native clone's"; status=1
     fi
     echo "== pytest under qemu -cpu $model ($isa clone)"
-    HPCS_EXPECT_ISA=$isa "${emu[@]}" "$py" -m pytest -q -m "not native" -p no:cacheprovider \
+    HPCS_EXPECT_ISA=$isa "${emu[@]}" "$py" -m pytest -q -m "not native and not slow" -p no:cacheprovider \
         --rootdir "$repo" -c "$repo/pyproject.toml" "$repo/tests" 2>/dev/null || status=1
 done
 exit $status
