@@ -70,7 +70,7 @@ hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn f
 HPCS_INLINE int64_t hpcs__units_per_task(int64_t nunits, int64_t unit_len, int64_t nthreads)
 {
     if (nthreads <= 1) return nunits;
-    const int64_t per_task = (HPCS_CHUNK + unit_len - 1) / unit_len;
+    const int64_t per_task = 1 + (HPCS_CHUNK - 1) / unit_len; /* ceil, without overflow */
     return per_task < nunits ? per_task : nunits;
 }
 

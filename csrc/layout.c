@@ -180,9 +180,14 @@ hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t e
     if ((x == NULL || out == NULL) && outer > 0 && n > 0 && inner > 0) return HPCS_ERR_NULL;
     if (bad_shape(outer, n, inner)) return HPCS_ERR_ARG;
     if (window < 1 || min_periods < 1 || min_periods > window) return HPCS_ERR_ARG;
-    a->window = window;
+    /* A window longer than the series reaches past it on every side: the
+     * same elements are in every window with n (trailing) or 2n + 1
+     * (centred) positions, so kernels never see a window, span or block
+     * beyond 2n + 1 (nor the int64 overflows of ~2^63 windows). */
+    const int64_t longest = (flags & HPCS_CENTER) ? 2 * n + 1 : n;
+    a->window = window < longest || longest < 1 ? window : longest;
     a->min_periods = min_periods;
-    a->offset = (flags & HPCS_CENTER) ? (window - 1) / 2 : 0;
+    a->offset = (flags & HPCS_CENTER) ? (a->window - 1) / 2 : 0;
     layout_job job = {.is_rolling = 1, .rolling_fn = fn, .rolling_args = a, .elsize = elsize,
                       .x = x, .out = out, .outer = outer, .n = n, .inner = inner,
                       .nslices = outer * inner};

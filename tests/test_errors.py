@@ -155,3 +155,25 @@ def test_allocation_failure_is_memoryerror() -> None:
 def test_date_like_objects_rejected() -> None:
     with pytest.raises(TypeError):
         hpcs.sum([datetime.date(2024, 1, 1)])
+
+
+@pytest.mark.parametrize("center", [False, True])
+@pytest.mark.parametrize("op", ["sum", "max", "var", "median", "quantile"])
+def test_window_near_int64_max(op: str, center: bool) -> None:
+    """Found by the fuzzer: a ~2**63 window overflowed block counts (SIGFPE or
+    uninitialised output).  Such a window covers the whole series."""
+    x = np.arange(70_000.0) % 10  # long enough to be split over threads
+    args = (0.5,) if op == "quantile" else ()
+    fn = getattr(hpcs, f"rolling_{op}")
+    before = hpcs.get_num_threads()
+    try:
+        hpcs.set_num_threads(2)
+        got = fn(x, 2**63 - 3, *args, min_periods=1, center=center)
+        want = fn(x, 2 * x.size + 1, *args, min_periods=1, center=center)
+    finally:
+        hpcs.set_num_threads(before)
+    np.testing.assert_array_equal(got, want)
+    whole = {"sum": x.sum(), "max": x.max(), "var": x.var(), "median": np.median(x),
+             "quantile": np.quantile(x, 0.5)}[op]
+    if center:  # every centred window holds the whole series
+        np.testing.assert_allclose(got, whole, rtol=1e-12)

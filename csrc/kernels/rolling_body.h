@@ -30,6 +30,7 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
  * arithmetic is unchanged by the grouping and the vector width, so the
  * bits depend on neither (nor on the clone). */
 #define ROLLING_GROUP 16
+#define ROLLING_GROUP_MAX_BLOCK 65536 /* longer blocks: one at a time (scratch size) */
 
 /* Scratch of one task, for blocks of `block` positions (see rolling_group):
  * xt[block][LANES] holds blocks b-1 .. b+G-1 transposed; cnt, s1, s2
@@ -137,9 +138,9 @@ typedef struct HPCS_T(rolling_job) {
  * with a suffix of block b+k-1 (lane k).  Positions outside [0, n) read as
  * NaN (missing), and only ends in [offset, span) are written. */
 HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b, int64_t g,
-                                       const rolling_scratch *sc, const int op)
+                                       const rolling_scratch *sc, const int G, const int op)
 {
-    enum { G = ROLLING_GROUP, L = G + 1 };
+    const int L = G + 1;
     const T *x = job->x;
     const int64_t n = job->n, block = job->block, offset = job->a->offset;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
@@ -148,7 +149,7 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
 
     /* Transpose blocks b-1 .. b+G-1 into lanes 0 .. G. */
     const int64_t first = (b - 1) * block;
-    if (first >= 0 && first + L * block <= n) {
+    if (first >= 0 && block <= (n - first) / L) { /* all of x[first, first + L*block) */
         for (int64_t j = 0; j < block; j++)
             for (int l = 0; l < L; l++) xt[j * L + l] = (double)x[first + l * block + j];
     } else {
@@ -158,13 +159,13 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
                 xt[j * L + l] = i >= 0 && i < n ? (double)x[i] : NAN;
             }
     }
-    double shift[G] = {0};
+    double shift[ROLLING_GROUP] = {0};
     if (is_var)
         for (int k = 0; k < g; k++) shift[k] = HPCS_T(block_shift)(x, n, (b + k) * block);
 
     /* Backward scans: suffixes of blocks b-1 .. b+G-2, each with the shift
      * of the block after it; the suffix from `block` on is empty. */
-    double c[G], a1[G], a2[G];
+    double c[ROLLING_GROUP], a1[ROLLING_GROUP], a2[ROLLING_GROUP];
     for (int k = 0; k < G; k++) {
         c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
         cnt[block * G + k] = c[k], s1[block * G + k] = a1[k];
@@ -202,17 +203,25 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
 HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, int64_t first,
                                                int64_t last, const int op)
 {
-    enum { G = ROLLING_GROUP };
     const size_t block = (size_t)job->block;
-    const size_t suffix_len = (block + 1) * G;
+    /* Scratch is ~5 * group * block doubles: long blocks go one at a time. */
+    const int group = block <= ROLLING_GROUP_MAX_BLOCK ? ROLLING_GROUP : 1;
+    const size_t suffix_len = (block + 1) * (size_t)group;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
-    double *mem = malloc((block * (G + 1) + (is_var ? 3 : 2) * suffix_len) * sizeof *mem);
+    const size_t xt_len = block * (size_t)(group + 1);
+    if (block > SIZE_MAX / sizeof(double) / 8 / (size_t)group) return HPCS_ERR_NOMEM;
+    double *mem = malloc((xt_len + (is_var ? 3 : 2) * suffix_len) * sizeof *mem);
     if (mem == NULL) return HPCS_ERR_NOMEM;
-    rolling_scratch sc = {.xt = mem, .cnt = mem + block * (G + 1)};
+    rolling_scratch sc = {.xt = mem, .cnt = mem + xt_len};
     sc.s1 = sc.cnt + suffix_len;
     sc.s2 = is_var ? sc.s1 + suffix_len : NULL;
-    for (int64_t b = first; b < last; b += G)
-        HPCS_T(rolling_group)(job, b, last - b < G ? last - b : G, &sc, op);
+    for (int64_t b = first; b < last; b += group) {
+        const int64_t g = last - b < group ? last - b : group;
+        if (group == ROLLING_GROUP)
+            HPCS_T(rolling_group)(job, b, g, &sc, ROLLING_GROUP, op);
+        else
+            HPCS_T(rolling_group)(job, b, 1, &sc, 1, op);
+    }
     free(mem);
     return HPCS_OK;
 }
@@ -224,11 +233,12 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     if (n == 0) return HPCS_OK;
     HPCS_T(rolling_job) job = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a};
     job.block = a->window < job.span ? a->window : job.span;
-    job.nblocks = (job.span + job.block - 1) / job.block;
+    job.nblocks = (job.span - 1) / job.block + 1; /* span >= 1: no overflow */
     /* Whole groups per task: a task's last group would otherwise be
      * partly idle lanes. */
     const int64_t per_task = hpcs__units_per_task(job.nblocks, job.block, a->nthreads);
     job.blocks_per_task = (per_task + ROLLING_GROUP - 1) / ROLLING_GROUP * ROLLING_GROUP;
+    if (job.blocks_per_task > job.nblocks) job.blocks_per_task = job.nblocks;
     const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
     return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
 }
