@@ -53,12 +53,15 @@ HPCS_INLINE double agg_identity(const int op)
  * adds +0.0 to sums that start at +0.0 (no change) and never wins a
  * comparison. */
 HPCS_INLINE void agg_add(double *count, double *s1, double *s2, double v, double shift,
-                         const int op)
+                         const int op, const int counted)
 {
-    const double ok = v == v ? 1.0 : 0.0;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
-    const double d = ok != 0.0 ? (is_var ? v - shift : v) : 0.0; /* select first: see above */
-    *count += ok;
+    double d = is_var ? v - shift : v;
+    if (counted) { /* else the caller knows there is no NaN */
+        const double ok = v == v ? 1.0 : 0.0;
+        d = ok != 0.0 ? d : 0.0; /* select before the count update: see above */
+        *count += ok;
+    }
     switch (op) {
     case ROLL_MIN: *s1 = v < *s1 ? v : *s1; break;
     case ROLL_MAX: *s1 = v > *s1 ? v : *s1; break;
@@ -89,9 +92,11 @@ HPCS_INLINE void agg_merge(double *count, double *s1, double *s2, double cb, dou
 /* The output of a window that is the union of parts a and b; NaN below
  * min_periods. */
 HPCS_INLINE double agg_window(double ca, double s1a, double s2a, double cb, double s1b,
-                              double s2b, const hpcs__rolling_args *args, const int op)
+                              double s2b, const hpcs__rolling_args *args, const int op,
+                              const int counted, const double full)
 {
-    const double count = ca + cb;
+    /* Not counted: no NaN, the window holds `full` values (>= min_periods). */
+    const double count = counted ? ca + cb : full;
     double r;
     switch (op) {
     case ROLL_MIN: r = s1a < s1b ? s1a : s1b; break;
@@ -109,7 +114,7 @@ HPCS_INLINE double agg_window(double ca, double s1a, double s2a, double cb, doub
     }
     default: r = s1a + s1b; break;
     }
-    return count < (double)args->min_periods ? NAN : r;
+    return counted && count < (double)args->min_periods ? NAN : r;
 }
 #endif
 
@@ -137,44 +142,30 @@ typedef struct HPCS_T(rolling_job) {
  * Window ends in block b+k combine a prefix of block b+k (lane k+1 of xt)
  * with a suffix of block b+k-1 (lane k).  Positions outside [0, n) read as
  * NaN (missing), and only ends in [offset, span) are written. */
-HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b, int64_t g,
-                                       const rolling_scratch *sc, const int G, const int op)
+/* The scans of rolling_group over the transposed lanes xt.  `counted` 0:
+ * the group has no NaN and lies inside the series, so every window holds
+ * `block` values and the counts need not be kept (same bits either way). */
+HPCS_INLINE void HPCS_T(rolling_scans)(double *restrict xt, const rolling_scratch *sc, int64_t block,
+                               const double *shift, const hpcs__rolling_args *args, const int G,
+                               const int op, const int counted)
 {
     const int L = G + 1;
-    const T *x = job->x;
-    const int64_t n = job->n, block = job->block, offset = job->a->offset;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
-    double *restrict xt = sc->xt, *restrict cnt = sc->cnt, *restrict s1 = sc->s1,
-                     *restrict s2 = sc->s2;
-
-    /* Transpose blocks b-1 .. b+G-1 into lanes 0 .. G. */
-    const int64_t first = (b - 1) * block;
-    if (first >= 0 && block <= (n - first) / L) { /* all of x[first, first + L*block) */
-        for (int64_t j = 0; j < block; j++)
-            for (int l = 0; l < L; l++) xt[j * L + l] = (double)x[first + l * block + j];
-    } else {
-        for (int64_t j = 0; j < block; j++)
-            for (int l = 0; l < L; l++) {
-                const int64_t i = first + l * block + j;
-                xt[j * L + l] = i >= 0 && i < n ? (double)x[i] : NAN;
-            }
-    }
-    double shift[ROLLING_GROUP] = {0};
-    if (is_var)
-        for (int k = 0; k < g; k++) shift[k] = HPCS_T(block_shift)(x, n, (b + k) * block);
-
+    double *restrict cnt = sc->cnt, *restrict s1 = sc->s1, *restrict s2 = sc->s2;
     /* Backward scans: suffixes of blocks b-1 .. b+G-2, each with the shift
      * of the block after it; the suffix from `block` on is empty. */
     double c[ROLLING_GROUP], a1[ROLLING_GROUP], a2[ROLLING_GROUP];
     for (int k = 0; k < G; k++) {
         c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
-        cnt[block * G + k] = c[k], s1[block * G + k] = a1[k];
+        s1[block * G + k] = a1[k];
+        if (counted) cnt[block * G + k] = c[k];
         if (is_var) s2[block * G + k] = a2[k];
     }
     for (int64_t j = block - 1; j >= 0; j--)
         for (int k = 0; k < G; k++) {
-            agg_add(&c[k], &a1[k], &a2[k], xt[j * L + k], shift[k], op);
-            cnt[j * G + k] = c[k], s1[j * G + k] = a1[k];
+            agg_add(&c[k], &a1[k], &a2[k], xt[j * L + k], shift[k], op, counted);
+            s1[j * G + k] = a1[k];
+            if (counted) cnt[j * G + k] = c[k];
             if (is_var) s2[j * G + k] = a2[k];
         }
     /* Forward scans: prefixes of blocks b .. b+G-1, joined with the suffix
@@ -183,11 +174,50 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     for (int k = 0; k < G; k++) c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
     for (int64_t j = 0; j < block; j++)
         for (int k = 0; k < G; k++) {
-            agg_add(&c[k], &a1[k], &a2[k], xt[j * L + k + 1], shift[k], op);
+            agg_add(&c[k], &a1[k], &a2[k], xt[j * L + k + 1], shift[k], op, counted);
             const int64_t sj = (j + 1) * G + k;
-            xt[j * L + k + 1] = agg_window(cnt[sj], s1[sj], is_var ? s2[sj] : 0.0, c[k], a1[k],
-                                           a2[k], job->a, op);
+            xt[j * L + k + 1] =
+                agg_window(counted ? cnt[sj] : 0.0, s1[sj], is_var ? s2[sj] : 0.0, c[k], a1[k],
+                           a2[k], args, op, counted, (double)block);
         }
+}
+
+HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b, int64_t g,
+                                       const rolling_scratch *sc, const int G, const int op)
+{
+    const int L = G + 1;
+    const T *x = job->x;
+    const int64_t n = job->n, block = job->block, offset = job->a->offset;
+    double *restrict xt = sc->xt;
+
+    /* Transpose blocks b-1 .. b+G-1 into lanes 0 .. G, noting NaNs. */
+    const int64_t first = (b - 1) * block;
+    int clean = first >= 0 && block <= (n - first) / L; /* all of x[first, first + L*block) */
+    if (clean) {
+        int nan_seen = 0;
+        for (int64_t j = 0; j < block; j++)
+            for (int l = 0; l < L; l++) {
+                const double v = (double)x[first + l * block + j];
+                nan_seen |= v != v;
+                xt[j * L + l] = v;
+            }
+        clean = !nan_seen;
+    } else {
+        for (int64_t j = 0; j < block; j++)
+            for (int l = 0; l < L; l++) {
+                const int64_t i = first + l * block + j;
+                xt[j * L + l] = i >= 0 && i < n ? (double)x[i] : NAN;
+            }
+    }
+    double shift[ROLLING_GROUP] = {0};
+    if (op == ROLL_VAR || op == ROLL_STD)
+        for (int k = 0; k < g; k++) shift[k] = HPCS_T(block_shift)(x, n, (b + k) * block);
+
+    if (clean)
+        HPCS_T(rolling_scans)(xt, sc, block, shift, job->a, G, op, 0);
+    else
+        HPCS_T(rolling_scans)(xt, sc, block, shift, job->a, G, op, 1);
+
     /* Transpose the results back: end e is written to out[e - offset]. */
     for (int64_t k = 0; k < g; k++) {
         const int64_t start = (b + k) * block;
