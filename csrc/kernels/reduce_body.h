@@ -30,14 +30,14 @@ typedef struct reduce_part {
     double a, b, c;
 } reduce_part;
 
-/* Neumaier: add v to (*sum, *comp). */
+/* Neumaier: add v to (*sum, *comp).  The error of sum + v is taken with
+ * Knuth's branch-free TwoSum, which gives the same exact error as
+ * Neumaier's |sum| >= |v| test without a hard-to-predict branch. */
 HPCS_INLINE void neumaier_add(double *sum, double *comp, double v)
 {
-    double t = *sum + v;
-    if (fabs(*sum) >= fabs(v))
-        *comp += (*sum - t) + v;
-    else
-        *comp += (v - t) + *sum;
+    const double t = *sum + v;
+    const double vv = t - *sum;
+    *comp += (*sum - (t - vv)) + (v - vv);
     *sum = t;
 }
 
@@ -350,9 +350,9 @@ HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mas
 /* ---- min / max ----------------------------------------------------------- */
 
 HPCS_INLINE void HPCS_T(extreme_step)(double v, double ok, const int is_max, double init,
-                                      double *m, double *cnt, double *nan)
+                                      double *m, double *cnt, double *nan, const int counted)
 {
-    *cnt += ok;
+    if (counted) *cnt += ok; /* else every element counts: the caller knows how many */
     *nan += (ok != 0.0 && v != v) ? 1.0 : 0.0;
     *m = extreme_pick(ok != 0.0 ? v : init, *m, is_max);
 }
@@ -362,19 +362,20 @@ HPCS_INLINE reduce_part HPCS_T(extreme_lanes)(const T *x, const uint8_t *mask, i
                                               const int is_max)
 {
     const double init = is_max ? -INFINITY : INFINITY;
+    const int counted = use_mask || skipna; /* else the count is n */
     double m[REDUCE_LANES], cnt[REDUCE_LANES] = {0}, nan[REDUCE_LANES] = {0};
     for (int l = 0; l < REDUCE_LANES; l++) m[l] = init;
     int64_t i = 0;
     for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
         for (int l = 0; l < REDUCE_LANES; l++) {
             double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
-            HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l]);
+            HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l], counted);
         }
     for (int l = 0; i < n; i++, l++) {
         double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l]);
+        HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l], counted);
     }
-    reduce_part p = {init, 0.0, 0.0};
+    reduce_part p = {init, counted ? 0.0 : (double)n, 0.0};
     for (int l = 0; l < REDUCE_LANES; l++) {
         p.a = extreme_pick(m[l], p.a, is_max);
         p.b += cnt[l];
