@@ -194,13 +194,24 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     const int64_t first = (b - 1) * block;
     int clean = first >= 0 && block <= (n - first) / L; /* all of x[first, first + L*block) */
     if (clean) {
+        /* Row by row (L interleaved read streams, sequential writes), except
+         * for mid-size blocks whose xt fits in L1: there block by block
+         * (sequential reads) was measured faster, 20 vs 28 ms at w = 100. */
+        const int by_block = block >= 32 && block * L * (int64_t)sizeof(double) <= 32768;
         int nan_seen = 0;
-        for (int64_t j = 0; j < block; j++)
-            for (int l = 0; l < L; l++) {
-                const double v = (double)x[first + l * block + j];
-                nan_seen |= v != v;
-                xt[j * L + l] = v;
-            }
+#define ROLLING_TAKE(l, j)                                                                          \
+    do {                                                                                           \
+        const double v_ = (double)x[first + (l) * block + (j)];                                    \
+        nan_seen |= v_ != v_;                                                                      \
+        xt[(j) * L + (l)] = v_;                                                                    \
+    } while (0)
+        if (by_block)
+            for (int l = 0; l < L; l++)
+                for (int64_t j = 0; j < block; j++) ROLLING_TAKE(l, j);
+        else
+            for (int64_t j = 0; j < block; j++)
+                for (int l = 0; l < L; l++) ROLLING_TAKE(l, j);
+#undef ROLLING_TAKE
         clean = !nan_seen;
     } else {
         for (int64_t j = 0; j < block; j++)
