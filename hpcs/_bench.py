@@ -126,14 +126,20 @@ def _peer_calls(op: str, x: np.ndarray, window: int) -> dict[str, Func]:
     return calls
 
 
-def best_ms(func: Func, iterations: int) -> float:
-    """Best wall time of ``iterations`` calls, in milliseconds."""
-    best = float("inf")
+def best_ms(calls: dict[str, Func], iterations: int) -> dict[str, float]:
+    """Best wall time in milliseconds of each call over ``iterations`` rounds.
+
+    Rounds take one call of every library in turn, so that a slow spell of
+    a noisy machine (another tenant, a frequency drop) hits all of them
+    rather than the one being timed at the moment.
+    """
+    best = dict.fromkeys(calls, float("inf"))
     for _ in range(max(1, iterations)):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1e3
+        for name, func in calls.items():
+            t0 = time.perf_counter()
+            func()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: t * 1e3 for name, t in best.items()}
 
 
 def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable[str]] = None,
@@ -158,12 +164,10 @@ def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable
         if progress:
             progress(f"bench {name}")
         rolling = name.startswith("rolling_")
-        row = BenchRow(name, size, window if rolling else None,
-                       best_ms(_hpcs_call(name, x, window), iterations))
-        for peer, call in _peer_calls(name, x, window).items():
-            if progress:
-                progress(f"bench {name} ({peer})")
-            row.peers_ms[peer] = best_ms(call, iterations)
+        times = best_ms({"hpcs": _hpcs_call(name, x, window), **_peer_calls(name, x, window)},
+                        iterations)
+        row = BenchRow(name, size, window if rolling else None, times.pop("hpcs"))
+        row.peers_ms.update(times)
         rows.append(row)
     return rows
 
