@@ -184,6 +184,8 @@ def _check_growth(op: Op, calls: int) -> None:
     assert g.rss < RSS_LIMIT, f"{op.name}: RSS grew by {g.rss // 1024} KiB"
 
 
+# `native`: under qemu-user the RSS includes the emulator's growing code cache.
+@pytest.mark.native
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(OPS))
 def test_no_growth_100k_calls(name: str) -> None:
@@ -191,6 +193,7 @@ def test_no_growth_100k_calls(name: str) -> None:
     _check_growth(OPS[name], 100_000)
 
 
+@pytest.mark.native
 @pytest.mark.parametrize("name", list(OPS))
 def test_no_growth_10k_calls(name: str) -> None:
     """The quick version of the above, part of every run."""
