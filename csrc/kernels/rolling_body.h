@@ -214,11 +214,18 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
 #undef ROLLING_TAKE
         clean = !nan_seen;
     } else {
-        for (int64_t j = 0; j < block; j++)
-            for (int l = 0; l < L; l++) {
-                const int64_t i = first + l * block + j;
-                xt[j * L + l] = i >= 0 && i < n ? (double)x[i] : NAN;
-            }
+        /* Edge groups: lane by lane, the part inside [0, n) copied and the
+         * rest NaN, with no conditional loads (they vectorize into masked
+         * loads, which qemu-user 7.2 emulates without suppressing faults). */
+        for (int l = 0; l < L; l++) {
+            const int64_t start = first + l * block; /* series index of row 0 */
+            const int64_t lo = start >= 0 ? 0 : -start < block ? -start : block;
+            int64_t hi = n - start < block ? n - start : block;
+            if (hi < lo) hi = lo;
+            for (int64_t j = 0; j < lo; j++) xt[j * L + l] = NAN;
+            for (int64_t j = lo; j < hi; j++) xt[j * L + l] = (double)x[start + j];
+            for (int64_t j = hi; j < block; j++) xt[j * L + l] = NAN;
+        }
     }
     double shift[ROLLING_GROUP] = {0};
     if (op == ROLL_VAR || op == ROLL_STD)
