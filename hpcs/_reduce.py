@@ -81,7 +81,6 @@ class _Layout:
         return res
 
 
-_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
 #: Ops whose C entry point takes a ``where`` mask (after x, outer, n, inner).
 _MASKED_OPS = frozenset({"sum", "mean", "min", "max", "var", "std"})
 #: C entry point of each reduction by dtype suffix, looked up once.
@@ -99,9 +98,9 @@ def _whole_array_kernel(op: str, x: Any) -> Optional[tuple[Any, Any]]:
     if type(x) is not np.ndarray:
         return None
     dtype = x.dtype
-    if dtype is _F64:  # the native builtin dtypes are singletons
+    if dtype is v.F64:
         func, ctype = _KERNELS[op]["f64"], "double[]"
-    elif dtype is _F32:
+    elif dtype is v.F32:
         func, ctype = _KERNELS[op]["f32"], "float[]"
     else:
         return None

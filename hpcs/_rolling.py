@@ -12,8 +12,6 @@ from hpcs._lib import C_TYPES, ffi, lib
 from hpcs._reduce import QUANTILE_METHODS
 
 ArrayLike = Any
-_F64, _F32 = v.NATIVE_DTYPES
-_INT64_MAX = 2**63 - 1
 
 #: C entry point of each rolling op by dtype suffix, looked up once.
 _KERNELS = {op: {sfx: getattr(lib, f"hpcs_rolling_{op}_{sfx}") for sfx in ("f64", "f32")}
@@ -23,8 +21,8 @@ _KERNELS = {op: {sfx: getattr(lib, f"hpcs_rolling_{op}_{sfx}") for sfx in ("f64"
 def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool, axis: Any,
              out: Optional[np.ndarray], *extra: Any) -> np.ndarray:
     """Validate, run ``hpcs_rolling_<op>_<dtype>`` along ``axis`` and return the output."""
-    if (type(x) is np.ndarray and x.ndim == 1 and (x.dtype is _F64 or x.dtype is _F32)
-            and type(window) is int and 0 < window <= _INT64_MAX and min_periods is None
+    if (type(x) is np.ndarray and x.ndim == 1 and (x.dtype is v.F64 or x.dtype is v.F32)
+            and type(window) is int and 0 < window <= v.INT64_MAX and min_periods is None
             and type(axis) is int and -1 <= axis <= 0 and out is None):
         # The common call, valid as it stands: at ~100 elements the general
         # checks below would cost more than the kernel.
@@ -46,7 +44,7 @@ def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool,
             if np.shares_memory(result, arr):
                 # Kernels read ahead of where they write: compute aside, then copy.
                 result = np.empty(arr.shape, dtype=arr.dtype)
-    ctype, suffix = ("double[]", "f64") if arr.dtype is _F64 else C_TYPES[arr.dtype]
+    ctype, suffix = ("double[]", "f64") if arr.dtype is v.F64 else C_TYPES[arr.dtype]
     func = _KERNELS[op][suffix]
     flags = lib.HPCS_CENTER if center else 0
     rc = func(ffi.from_buffer(ctype, arr), outer, n, inner, w, mp, *extra, flags,

@@ -20,8 +20,9 @@ except ImportError:  # pragma: no cover - numpy 1.x
 
 #: dtypes the C kernels read directly.
 NATIVE_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
-_F64, _F32 = NATIVE_DTYPES
-_INT64_MAX = np.iinfo(np.int64).max
+#: The same, by name: native builtin dtypes are singletons, so ``is`` tests them.
+F64, F32 = NATIVE_DTYPES
+INT64_MAX = int(np.iinfo(np.int64).max)
 
 
 def as_float_array(x: Any, name: str = "x") -> np.ndarray:
@@ -36,7 +37,7 @@ def as_float_array(x: Any, name: str = "x") -> np.ndarray:
     >>> as_float_array(np.ones(3, dtype=np.float32)).dtype
     dtype('float32')
     """
-    if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32):
+    if type(x) is np.ndarray and (x.dtype is F64 or x.dtype is F32):
         return x  # the common case, decided by identity: native builtin dtypes are singletons
     try:
         arr = np.asarray(x)
@@ -94,7 +95,7 @@ def _integer(value: Any, name: str) -> int:
         result = operator.index(value)
     except TypeError:
         raise ValueError(f"{name}: must be an integer, got {value!r}") from None
-    if result > _INT64_MAX:
+    if result > INT64_MAX:
         raise ValueError(f"{name}: {result} does not fit in 64 bits")
     return int(result)
 

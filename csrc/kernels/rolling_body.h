@@ -74,21 +74,6 @@ HPCS_INLINE void agg_add(double *count, double *s1, double *s2, double v, double
     }
 }
 
-/* (count, s1, s2) ⊕= (cb, s1b, s2b): the aggregate of two disjoint parts. */
-HPCS_INLINE void agg_merge(double *count, double *s1, double *s2, double cb, double s1b,
-                           double s2b, const int op)
-{
-    *count += cb;
-    switch (op) {
-    case ROLL_MIN: *s1 = s1b < *s1 ? s1b : *s1; break;
-    case ROLL_MAX: *s1 = s1b > *s1 ? s1b : *s1; break;
-    default:
-        *s1 += s1b;
-        *s2 += s2b;
-        break;
-    }
-}
-
 /* The output of a window that is the union of parts a and b; NaN below
  * min_periods. */
 HPCS_INLINE double agg_window(double ca, double s1a, double s2a, double cb, double s1b,
