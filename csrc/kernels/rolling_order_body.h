@@ -557,6 +557,99 @@ HPCS_INLINE int64_t ro_rank_of(const ro_scratch *sc, int64_t p, int64_t start, i
 {
     return p < start ? sc->rank[p - (start - chunk)] : sc->rank[cap + p - start];
 }
+
+/* ---- small windows: the window as a sorted array --------------------------- */
+
+/* Up to this window, the window's valid values are kept as a sorted array
+ * updated in place: O(w) per step, but a vectorized count and one short
+ * memmove, with no per-chunk sorting or set bookkeeping -- several times
+ * faster than the rank set for small w (measured: docs/design/rolling_order.md). */
+enum { RO_SORTED_MAX_WINDOW = 160 };
+
+/* ro_key as a signed integer (same order): AVX2 compares signed 64-bit only. */
+HPCS_INLINE int64_t ro_skey(double v) { return (int64_t)(ro_key(v) ^ (1ULL << 63)); }
+HPCS_INLINE double ro_svalue(int64_t k) { return ro_value((uint64_t)k ^ (1ULL << 63)); }
+
+/* One slide of the sorted window src[0..*count) into dst: insert key kin
+ * and erase key kout (present), where RO_NO_KEY stands for "nothing" (a
+ * NaN, or a position outside the series).  Both arrays are padded: [-1]
+ * holds INT64_MIN and everything from [*count] to [RO_SORTED_MAX_WINDOW + 2]
+ * holds RO_NO_KEY, so "nothing" sits past the end and erasing or inserting
+ * it changes nothing.  No positions are searched: with r = src without
+ * kout, r[i] = src[i] < kout ? src[i] : src[i + 1], and with kin inserted
+ * dst[i] = r[i] < kin ? r[i] : max(r[i - 1], kin) -- selects between
+ * neighbours, a loop with no branch that vectorizes.  (Equal keys are
+ * equal bits, so erasing the first copy of kout is erasing kout.) */
+#define RO_NO_KEY INT64_MAX
+HPCS_INLINE void ro_sorted_slide(const int64_t *restrict src, int64_t *restrict dst,
+                                 int64_t *count, int64_t kin, int64_t kout)
+{
+    const int64_t c = *count;
+    for (int64_t i = 0; i <= c + 1; i++) {
+        const int64_t before = src[i - 1], here = src[i], after = src[i + 1];
+        const int64_t r_before = before < kout ? before : here;
+        const int64_t r_here = here < kout ? here : after;
+        const int64_t shifted = r_before > kin ? r_before : kin;
+        dst[i] = r_here < kin ? r_here : shifted;
+    }
+    *count = c + (kin != RO_NO_KEY) - (kout != RO_NO_KEY);
+}
+
+/* The statistics of a sorted window (count >= 1), with the same arithmetic
+ * as ro_median / ro_quantile / ro_mad, hence the same bits. */
+HPCS_INLINE double ro_sorted_median(const int64_t *keys, int64_t c)
+{
+    const double lower = ro_svalue(keys[(c - 1) / 2]);
+    if (c & 1) return lower;
+    return (lower + ro_svalue(keys[c / 2])) / 2.0;
+}
+
+HPCS_INLINE double ro_sorted_quantile(const int64_t *keys, int64_t c, double q, int32_t method,
+                                      ro_qpos *pos)
+{
+    if (pos->count != c) {
+        hpcs__quantile_pos(q, c, method, &pos->lo, &pos->hi, &pos->frac);
+        pos->count = c;
+    }
+    const double lo = ro_svalue(keys[pos->lo]);
+    if (pos->hi == pos->lo) return lo;
+    return hpcs__lerp(lo, ro_svalue(keys[pos->lo + 1]), pos->frac);
+}
+
+/* MAD: the deviations of the values below the median, read leftwards (a),
+ * and of the others, read rightwards (b), are two ascending lists; the
+ * middle deviations are the k-th smallest of their union, found by
+ * bisection on how many of the first k + 1 come from a. */
+HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
+{
+    const double m = ro_sorted_median(keys, c);
+    if (!isfinite(m)) { /* as ro_mad */
+        const double extreme = ro_svalue(keys[m > 0 ? c - 1 : 0]);
+        return (m == extreme || m != m ? NAN : INFINITY) * scale;
+    }
+    const int64_t h = c / 2, na = h, nb = c - h, k = (c - 1) / 2;
+#define RO_DEV_A(j) fabs(ro_svalue(keys[h - 1 - (j)]) - m)
+#define RO_DEV_B(j) fabs(ro_svalue(keys[h + (j)]) - m)
+    /* The first i in [lo, lo + len) with a[i] >= b[k - i], else lo + len;
+     * selects instead of branches (the outcomes are random). */
+    int64_t i = ro_max(0, k + 1 - nb), len = ro_min(k + 1, na) - i;
+    while (len > 0) {
+        const int64_t half = len / 2;
+        const int more = RO_DEV_A(i + half) < RO_DEV_B(k - i - half);
+        i = more ? i + half + 1 : i;
+        len = more ? len - half - 1 : half;
+    }
+    const int64_t j = k + 1 - i; /* the k + 1 smallest: a[0..i), b[0..j) */
+    const double da = i > 0 ? RO_DEV_A(i - 1) : -INFINITY, db = j > 0 ? RO_DEV_B(j - 1) : -INFINITY;
+    double d = da > db ? da : db;
+    if ((c & 1) == 0) { /* average with the next smallest deviation */
+        const double na_dev = i < na ? RO_DEV_A(i) : INFINITY, nb_dev = j < nb ? RO_DEV_B(j) : INFINITY;
+        d = (d + (na_dev < nb_dev ? na_dev : nb_dev)) / 2.0;
+    }
+#undef RO_DEV_A
+#undef RO_DEV_B
+    return d * scale;
+}
 #endif /* ROLLING_ORDER_HELPERS */
 
 /* Sort the valid values of x[0..len) into sc->cur (swapping buffers as the
@@ -668,6 +761,52 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t fir
     return st;
 }
 
+/* The rolling statistic `op` over chunks [first, last) for a window of at
+ * most RO_SORTED_MAX_WINDOW: the window's valid values as a sorted array
+ * (no allocation).  The window ending at e is positions (e - w, e]. */
+HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t first, int64_t last,
+                                          const ro_op op)
+{
+    const T *x = job->x;
+    const hpcs__rolling_args *a = job->a;
+    const int64_t n = job->n, w = a->window, offset = a->offset;
+    const int64_t e_first = ro_max(first * job->chunk, offset);
+    const int64_t e_last = ro_min(last * job->chunk - 1, n - 1 + offset);
+    /* Two buffers, one slide from one into the other (padded: see
+     * ro_sorted_slide). */
+    int64_t buf[2][RO_SORTED_MAX_WINDOW + 4], count = 0;
+    for (int64_t i = 0; i < RO_SORTED_MAX_WINDOW + 4; i++) buf[0][i] = buf[1][i] = RO_NO_KEY;
+    buf[0][0] = buf[1][0] = INT64_MIN;
+    int64_t *keys = buf[0] + 1, *next = buf[1] + 1;
+    ro_qpos qpos = {0, 0, 0, 0.0};
+    /* The window before e_first, with position e_first - w, which the
+     * first slide erases. */
+    for (int64_t p = ro_max(0, e_first - w); p < ro_min(n, e_first); p++) {
+        const double v = (double)x[p];
+        ro_sorted_slide(keys, next, &count, v == v ? ro_skey(v) : RO_NO_KEY, RO_NO_KEY);
+        int64_t *t = keys;
+        keys = next;
+        next = t;
+    }
+    for (int64_t e = e_first; e <= e_last; e++) {
+        const double vin = e < n ? (double)x[e] : NAN;
+        const double vout = e - w >= 0 && e - w < n ? (double)x[e - w] : NAN;
+        ro_sorted_slide(keys, next, &count, vin == vin ? ro_skey(vin) : RO_NO_KEY,
+                        vout == vout ? ro_skey(vout) : RO_NO_KEY);
+        int64_t *t = keys;
+        keys = next;
+        next = t;
+        double res = NAN;
+        if (count >= a->min_periods) {
+            if (op == RO_MEDIAN) res = ro_sorted_median(keys, count);
+            else if (op == RO_QUANTILE)
+                res = ro_sorted_quantile(keys, count, a->q, a->method, &qpos);
+            else res = ro_sorted_mad(keys, count, a->scale);
+        }
+        job->out[e - offset] = (T)res;
+    }
+}
+
 /* Run task(job, t) over the chunks (see hpcs__units_per_task). */
 static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                   void *out, hpcs__task_fn task)
@@ -686,8 +825,10 @@ static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_
     {                                                                                             \
         const HPCS_T(ro_job) *job = ctx;                                                          \
         const int64_t first = t * job->chunks_per_task;                                           \
-        return HPCS_T(ro_series)(job, first, ro_min(first + job->chunks_per_task, job->nchunks),  \
-                                 op);                                                             \
+        const int64_t last = ro_min(first + job->chunks_per_task, job->nchunks);                  \
+        if (job->a->window > RO_SORTED_MAX_WINDOW) return HPCS_T(ro_series)(job, first, last, op);\
+        HPCS_T(ro_sorted_series)(job, first, last, op);                                           \
+        return HPCS_OK;                                                                           \
     }                                                                                             \
     static hpcs_status HPCS_T(name)(const void *x, int64_t n, const hpcs__rolling_args *a,        \
                                     void *out)                                                    \

@@ -5,7 +5,8 @@
  *
  *   test_rolling_order          run the tests, print "N passed, M failed" and a
  *                               checksum of every output (compare across ISA builds)
- *   test_rolling_order bench    timings at n = 10,000,000 (f64)
+ *   test_rolling_order bench [W...]   timings at n = 10,000,000 (f64), windows W
+ *                               (default 10 100 10000)
  *
  * Build (from the repository root):
  *   gcc -std=gnu11 -O2 -ffp-contract=off -Icsrc/include -Icsrc tests/c/test_rolling_order.c \
@@ -386,7 +387,8 @@ static void test_quantile_methods(void)
     }
 }
 
-/* Large windows, heavy ties, NaN stretches, bimodal MAD. */
+/* Larger windows (both sides of the sorted-array / rank-set switch at 160),
+ * heavy ties, NaN stretches, bimodal MAD. */
 static void test_large(void)
 {
     const int64_t n = 5000;
@@ -395,7 +397,7 @@ static void test_large(void)
         check(0, "harness out of memory");
         return;
     }
-    const int64_t windows[] = {100, 1000, 4999, 7000};
+    const int64_t windows[] = {100, 160, 161, 1000, 4999, 7000};
     for (int data = 0; data < DATA_COUNT; data++)
         for (size_t wi = 0; wi < sizeof windows / sizeof *windows; wi++) {
             const int64_t w = windows[wi];
@@ -466,19 +468,24 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int bench(void)
+static int bench(int nwindows, char **window_args)
 {
     const int64_t n = 10000000;
     double *x = malloc(sizeof(double) * n), *out = malloc(sizeof(double) * n);
     if (!x || !out) return 1;
     for (int64_t i = 0; i < n; i++) x[i] = normal();
-    const int64_t windows[] = {10, 100, 10000};
+    int64_t windows[16] = {10, 100, 10000};
+    int nw = 3;
+    if (nwindows > 0) {
+        nw = nwindows < 16 ? nwindows : 16;
+        for (int i = 0; i < nw; i++) windows[i] = atoll(window_args[i]);
+    }
     const op_spec ops[] = {{OP_MEDIAN, 0, 0, 1.0},
                            {OP_QUANTILE, 0.25, HPCS_Q_LINEAR, 1.0},
                            {OP_MAD, 0, 0, 1.0}};
     const char *names[] = {"median", "quantile(0.25)", "mad"};
     for (int k = 0; k < 3; k++)
-        for (int wi = 0; wi < 3; wi++) {
+        for (int wi = 0; wi < nw; wi++) {
             double best = 1e30;
             for (int rep = 0; rep < 3; rep++) {
                 double t0 = now();
@@ -497,7 +504,7 @@ static int bench(void)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "bench") == 0) return bench();
+    if (argc > 1 && strcmp(argv[1], "bench") == 0) return bench(argc - 2, argv + 2);
     test_args();
     test_quantile_methods();
     test_grid();
