@@ -25,6 +25,8 @@
  *    (O(1) per step on typical data); after RO_WALK_BUDGET moves (e.g. the
  *    median jumping between two clusters) it is placed afresh by bisection on
  *    how many of its elements lie below the median: O(log^2 w) worst case.
+ * Windows up to RO_SORTED_MAX_WINDOW take a faster path instead: the window
+ * as a sorted key array slid by branch-free selects (see ro_sorted_slide).
  * Everything is allocated once per call; the arithmetic is plain double
  * (numpy's median averaging, hpcs__lerp), identical in every ISA clone.
  */
