@@ -319,6 +319,9 @@ def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = Non
     >>> hpcs.quantile([1.0, 2.0, 3.0, 4.0], [0.0, 1.0])
     array([1., 4.])
     """
+    if type(q) is float and 0.0 <= q <= 1.0:  # the common call: one probability, no array
+        m = v.check_method(method, QUANTILE_METHODS)
+        return _reduce(_QUANTILE, x, axis, skipna, (ffi.new("double *", q), 1, m))
     qa = v.check_quantiles(q)
     m = v.check_method(method, QUANTILE_METHODS)
     if qa.size == 0:  # as NumPy: an empty leading axis
