@@ -54,9 +54,12 @@ static int bad_shape(int64_t outer, int64_t n, int64_t inner)
 {
     if (outer < 0 || n < 0 || inner < 0) return 1;
     if (outer == 0 || n == 0 || inner == 0) return 0;
-    /* The element count must fit in int64 and its bytes in size_t. */
-    if (outer > INT64_MAX / n || outer * n > INT64_MAX / inner) return 1;
-    return (uint64_t)(outer * n * inner) > SIZE_MAX / sizeof(double);
+    /* The element count must fit in int64 and its bytes in size_t
+     * (overflow builtins: no 64-bit divisions on every call). */
+    int64_t total;
+    if (__builtin_mul_overflow(outer, n, &total) || __builtin_mul_overflow(total, inner, &total))
+        return 1;
+    return (uint64_t)total > SIZE_MAX / sizeof(double);
 }
 
 /* One call of a layout driver: the array, the kernel and how it is cut into
@@ -143,8 +146,7 @@ static hpcs_status run_layout(layout_job *job, int32_t family, int64_t *single_s
     if (job->nslices == 0) return HPCS_OK;
     if (job->nslices == 1) {
         *single_slice_threads = hpcs__plan(family, total, (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK);
-        job->rows_per_task = 1;
-        return contiguous_task(job, 0);
+        return run_slice(job, job->x, job->mask, job->out, 0);
     }
     if (job->inner == 1 || job->n <= 1) {
         /* Enough rows per task for a chunk's worth of work. */

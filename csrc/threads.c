@@ -153,8 +153,20 @@ static void *parallel_worker(void *arg)
     return NULL;
 }
 
+/* One thread: the tasks in order on the caller, without the atomics of the
+ * shared loop (the common case for small and mid-size inputs). */
+static hpcs_status serial_for(int64_t ntasks, hpcs__task_fn fn, void *ctx)
+{
+    for (int64_t task = 0; task < ntasks; task++) {
+        hpcs_status st = fn(ctx, task);
+        if (st != HPCS_OK) return st;
+    }
+    return HPCS_OK;
+}
+
 hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx)
 {
+    if (nthreads <= 1 || ntasks <= 1) return serial_for(ntasks, fn, ctx);
     parallel_job job = {.fn = fn, .ctx = ctx, .ntasks = ntasks};
     atomic_init(&job.next, 0);
     atomic_init(&job.status, HPCS_OK);

@@ -32,8 +32,7 @@ QUANTILE_METHODS = {
 class _Layout:
     """An input array prepared for C: data pointer, (outer, n, inner) and result shape."""
 
-    __slots__ = ("arr", "ptr", "func_suffix", "outer", "n", "inner", "shape", "axis", "mask",
-                 "reversed")
+    __slots__ = ("arr", "ptr", "outer", "n", "inner", "shape", "axis", "mask", "reversed")
 
     def __init__(self, x: ArrayLike, axis: Optional[Any], where: Optional[Any] = None) -> None:
         arr = v.as_float_array(x)
@@ -56,9 +55,8 @@ class _Layout:
             self.outer, self.n, self.inner = v.split_shape(arr.shape, axis)
             self.shape = arr.shape[:axis] + arr.shape[axis + 1 :]
         self.mask = ffi.NULL if mask is None else ffi.from_buffer(v.check_where(mask, arr.shape))
-        ctype, self.func_suffix = C_TYPES[arr.dtype]
         self.arr = arr
-        self.ptr = ffi.from_buffer(ctype, arr)
+        self.ptr = ffi.from_buffer(C_TYPES[arr.dtype][0], arr)
         self.axis = axis
 
     def output(self, nres: int = 1) -> tuple[np.ndarray, Any]:
@@ -81,59 +79,84 @@ class _Layout:
         return res
 
 
-#: Ops whose C entry point takes a ``where`` mask (after x, outer, n, inner).
-_MASKED_OPS = frozenset({"sum", "mean", "min", "max", "var", "std"})
-#: C entry point of each reduction by dtype suffix, looked up once.
-_KERNELS = {op: {sfx: getattr(lib, f"hpcs_{op}_{sfx}") for sfx in ("f64", "f32")}
-            for op in ("sum", "mean", "min", "max", "var", "std", "median", "mad", "quantile")}
+class _Op:
+    """A reduction's C entry points (with their cffi element types) by input dtype."""
+
+    __slots__ = ("name", "masked", "kernels")
+
+    def __init__(self, name: str, masked: bool) -> None:
+        self.name = name
+        #: Whether the C entry point takes a ``where`` mask (after x, outer, n, inner).
+        self.masked = masked
+        #: dtype -> (C function, cffi array type of its input), looked up once.
+        self.kernels = {dtype: (getattr(lib, f"hpcs_{name}_{sfx}"), ffi.typeof(ctype))
+                        for dtype, (ctype, sfx) in C_TYPES.items()}
 
 
-def _whole_array_kernel(op: str, x: Any) -> Optional[tuple[Any, Any]]:
-    """(C function, data pointer) when ``x`` is a C-contiguous float64/float32 ndarray.
+_SUM, _MEAN, _MIN, _MAX, _VAR, _STD = (_Op(name, True)
+                                      for name in ("sum", "mean", "min", "max", "var", "std"))
+_MEDIAN, _MAD, _QUANTILE = (_Op(name, False) for name in ("median", "mad", "quantile"))
 
-    This is the common call — a whole contiguous array, no axis, no mask —
-    and it skips _Layout entirely: at ~100 elements Python bookkeeping, not
-    the kernel, is the cost of a call.  None means: take the general path.
-    """
-    if type(x) is not np.ndarray:
-        return None
-    dtype = x.dtype
-    if dtype is v.F64:
-        func, ctype = _KERNELS[op]["f64"], "double[]"
-    elif dtype is v.F32:
-        func, ctype = _KERNELS[op]["f32"], "float[]"
-    else:
-        return None
-    try:
-        return func, ffi.from_buffer(ctype, x)
-    except ValueError:  # not C-contiguous
-        return None
+#: Spare ``double *`` cells for scalar results.  A call pops one and puts it
+#: back once it has read the result, so concurrent calls (cffi releases the
+#: GIL) and re-entrant ones (a signal handler) never share a cell;
+#: list.pop/append are atomic.  ffi.new costs more than the whole C call of
+#: a small reduction.
+_CELLS: list = []
+_NULL = ffi.NULL
+_DOUBLES = ffi.typeof("double[]")
+_from_buffer = ffi.from_buffer
 
 
-def _reduce(op: str, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
+def _reduce(op: _Op, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
             where: Any = None, lead: Optional[tuple[int, ...]] = None) -> Result:
     """Run ``hpcs_<op>_<dtype>(x, outer, n, inner, [mask,] *params, flags, out)``.
 
     ``lead`` is the shape of the leading result axis when there are several
     results per slice (quantile with a 1-D q); None means one result.
+
+    The common call — a whole C-contiguous float64/float32 ndarray, no axis,
+    mask or leading axis — goes straight to the kernel: at ~100 elements
+    Python bookkeeping, not the kernel, is the cost of a call.
     """
     flags = _SKIPNA if skipna else 0
-    masked = op in _MASKED_OPS
-    if axis is None and where is None and lead is None:
-        direct = _whole_array_kernel(op, x)
-        if direct is not None:
-            func, ptr = direct
-            out = ffi.new("double *")
-            mask = (ffi.NULL,) if masked else ()
-            rc = func(ptr, 1, x.size, 1, *mask, *params, flags, out)
-            if rc:
-                check(rc, op)
-            return out[0]
+    if axis is None and where is None and lead is None and type(x) is np.ndarray:
+        kernel = op.kernels.get(x.dtype)
+        if kernel is not None:
+            func, ctype = kernel
+            try:
+                ptr = _from_buffer(ctype, x)
+            except ValueError:  # not C-contiguous: the general path copies it
+                pass
+            else:
+                try:
+                    cell = _CELLS.pop()
+                except IndexError:
+                    cell = ffi.new("double *")
+                # Spelled out by arity: a call with *params costs ~70 ns more.
+                if not params:  # sum, mean, min, max, median
+                    rc = (func(ptr, 1, x.size, 1, _NULL, flags, cell) if op.masked
+                          else func(ptr, 1, x.size, 1, flags, cell))
+                elif op.masked:  # var, std: ddof
+                    rc = func(ptr, 1, x.size, 1, _NULL, params[0], flags, cell)
+                else:  # mad, quantile
+                    rc = func(ptr, 1, x.size, 1, *params, flags, cell)
+                if rc:
+                    check(rc, op.name)
+                value = cell[0]
+                _CELLS.append(cell)
+                return value
+    return _reduce_general(op, x, axis, flags, params, where, lead)
+
+
+def _reduce_general(op: _Op, x: ArrayLike, axis: Any, flags: int, params: tuple, where: Any,
+                    lead: Optional[tuple[int, ...]]) -> Result:
+    """:func:`_reduce` for any input: converts x, splits it along ``axis``, shapes the result."""
     lay = _Layout(x, axis, where)
     out, optr = lay.output(1 if lead is None else math.prod(lead))
-    mask = (lay.mask,) if masked else ()
-    func = _KERNELS[op][lay.func_suffix]
-    check(func(lay.ptr, lay.outer, lay.n, lay.inner, *mask, *params, flags, optr), op)
+    mask = (lay.mask,) if op.masked else ()
+    func = op.kernels[lay.arr.dtype][0]
+    check(func(lay.ptr, lay.outer, lay.n, lay.inner, *mask, *params, flags, optr), op.name)
     return lay.result(out, lead or ())
 
 
@@ -166,7 +189,7 @@ def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.sum([1.0, float("nan")], skipna=True)
     1.0
     """
-    return _reduce("sum", x, axis, skipna, where=where)
+    return _reduce(_SUM, x, axis, skipna, (), where)
 
 
 def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -183,7 +206,7 @@ def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.mean([1.0, 2.0, 30.0], where=[True, True, False])
     1.5
     """
-    return _reduce("mean", x, axis, skipna, where=where)
+    return _reduce(_MEAN, x, axis, skipna, (), where)
 
 
 def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -200,7 +223,7 @@ def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.min([3.0, float("nan")], skipna=True)
     3.0
     """
-    return _reduce("min", x, axis, skipna, where=where)
+    return _reduce(_MIN, x, axis, skipna, (), where)
 
 
 def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -215,7 +238,7 @@ def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> hpcs.max([3.0, 1.0, 2.0])
     3.0
     """
-    return _reduce("max", x, axis, skipna, where=where)
+    return _reduce(_MAX, x, axis, skipna, (), where)
 
 
 def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
@@ -233,7 +256,7 @@ def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool
     >>> round(hpcs.var([1.0, 2.0, 3.0, 4.0], ddof=1), 6)
     1.666667
     """
-    return _reduce("var", x, axis, skipna, (v.check_ddof(ddof),), where)
+    return _reduce(_VAR, x, axis, skipna, (v.check_ddof(ddof),), where)
 
 
 def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
@@ -246,7 +269,7 @@ def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool
     >>> hpcs.std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
     2.0
     """
-    return _reduce("std", x, axis, skipna, (v.check_ddof(ddof),), where)
+    return _reduce(_STD, x, axis, skipna, (v.check_ddof(ddof),), where)
 
 
 def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) -> Result:
@@ -260,7 +283,7 @@ def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) ->
     >>> hpcs.median([1.0, float("nan"), 3.0], skipna=True)
     2.0
     """
-    return _reduce("median", x, axis, skipna)
+    return _reduce(_MEDIAN, x, axis, skipna)
 
 
 def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 1.0,
@@ -278,7 +301,7 @@ def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 
     >>> hpcs.mad([1.0, 2.0, 3.0, 4.0, 100.0], scale="normal")
     1.482602218505602
     """
-    return _reduce("mad", x, axis, skipna, (v.check_scale(scale),))
+    return _reduce(_MAD, x, axis, skipna, (v.check_scale(scale),))
 
 
 def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = None, *,
@@ -296,9 +319,12 @@ def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = Non
     >>> hpcs.quantile([1.0, 2.0, 3.0, 4.0], [0.0, 1.0])
     array([1., 4.])
     """
+    if type(q) is float and 0.0 <= q <= 1.0:  # the common call: one probability, no array
+        m = v.check_method(method, QUANTILE_METHODS)
+        return _reduce(_QUANTILE, x, axis, skipna, (ffi.new("double *", q), 1, m))
     qa = v.check_quantiles(q)
     m = v.check_method(method, QUANTILE_METHODS)
     if qa.size == 0:  # as NumPy: an empty leading axis
         return _Layout(x, axis).result(np.empty(0), (0,))
-    params = (ffi.from_buffer("double[]", qa), qa.size, m)
-    return _reduce("quantile", x, axis, skipna, params, lead=None if qa.ndim == 0 else qa.shape)
+    params = (_from_buffer(_DOUBLES, qa), qa.size, m)
+    return _reduce(_QUANTILE, x, axis, skipna, params, None, None if qa.ndim == 0 else qa.shape)

@@ -125,6 +125,8 @@ def check_ddof(ddof: Any) -> int:
     >>> check_ddof(1)
     1
     """
+    if type(ddof) is int and 0 <= ddof <= INT64_MAX:
+        return ddof  # the common call, without the checks below
     d = _integer(ddof, "ddof")
     if d < 0:
         raise ValueError(f"ddof: must be >= 0, got {d}")
@@ -154,12 +156,28 @@ def check_quantiles(q: Any) -> np.ndarray:
     return qa
 
 
+def check_probability(q: Any) -> float:
+    """A single probability in [0, 1], as a float (rolling_quantile's ``q``).
+
+    >>> check_probability(0.25)
+    0.25
+    """
+    if type(q) is float and 0.0 <= q <= 1.0:
+        return q  # the common call, without the checks of check_quantiles
+    qa = check_quantiles(q)
+    if qa.ndim != 0:
+        raise ValueError("q: rolling_quantile takes a single probability")
+    return float(qa)
+
+
 def check_scale(scale: Any) -> float:
     """MAD scale: a number, or "normal" for the consistency constant 1.4826…
 
     >>> check_scale("normal")
     1.482602218505602
     """
+    if type(scale) is float:
+        return scale  # the common call
     if isinstance(scale, str):
         if scale == "normal":
             return 1.482602218505602

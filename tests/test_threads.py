@@ -108,3 +108,19 @@ def test_concurrent_python_threads_get_the_serial_answer(op: Op) -> None:
         results = list(pool.map(lambda _: np.asarray(_call(op, x)), range(16)))
     for r in results:
         assert r.tobytes() == expected.tobytes()
+
+
+def test_concurrent_small_calls_each_get_their_own_result() -> None:
+    """Scalar results of the whole-array fast path (which reuses its result
+    cells) from 8 threads at once: every call returns its own input's answer."""
+    rng = np.random.default_rng(2)
+    inputs = [rng.standard_normal(int(n)) for n in rng.integers(1, 500, 48)]
+    ops = (hpcs.sum, hpcs.var, hpcs.min, hpcs.median, lambda a: hpcs.quantile(a, 0.3))
+    expected = [[f(x) for f in ops] for x in inputs]
+
+    def work(seed: int) -> bool:
+        order = np.random.default_rng(seed).permutation(len(inputs))
+        return all([f(inputs[i]) for f in ops] == expected[i] for _ in range(10) for i in order)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(work, range(16)))

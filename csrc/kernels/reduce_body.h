@@ -71,6 +71,18 @@ HPCS_INLINE double extreme_pick(double v, double m, const int is_max)
     return v < m ? v : m;
 }
 
+/* Lanes an n-element run touches: fewer than REDUCE_LANES only when
+ * n < REDUCE_LANES.  The others would keep their initial +0.0 (sums) or
+ * +-inf (extremes), and combining them changes no bit: an accumulator that
+ * starts at +0.0 and is only ever added to is never -0.0, so adding +0.0 or
+ * -0.0 to it leaves it as it is (finite or not; Neumaier's compensation of
+ * such an add is +0.0).  So they are neither initialised nor combined, and
+ * a call on a few elements does not pay for all the lanes. */
+HPCS_INLINE int lanes_used(int64_t n)
+{
+    return n < REDUCE_LANES ? (int)n : REDUCE_LANES;
+}
+
 /* Run task(job, chunk) over the chunks of an n-element slice and return the
  * array of partials (stack when small, else heap: free it if != stack). */
 HPCS_INLINE hpcs_status run_chunks(int64_t n, int64_t nthreads, hpcs__task_fn task, void *job,
@@ -129,11 +141,11 @@ HPCS_INLINE double HPCS_T(load)(const T *x, const uint8_t *mask, int64_t k, cons
 
 /* ---- sum / mean ---------------------------------------------------------- */
 
-HPCS_INLINE void HPCS_T(sum_step)(double v, double ok, const int compensated, double *s, double *c,
-                                  double *cnt)
+HPCS_INLINE void HPCS_T(sum_step)(double v, double ok, const int compensated, const int counted,
+                                  double *s, double *c, double *cnt)
 {
     v = ok != 0.0 ? v : 0.0;
-    *cnt += ok;
+    if (counted) *cnt += ok; /* else every element counts: the caller knows how many */
     if (compensated) {
         double y = v - *c;
         double t = *s + y;
@@ -148,26 +160,29 @@ HPCS_INLINE reduce_part HPCS_T(sum_lanes)(const T *x, const uint8_t *mask, int64
                                           const int use_mask, const int skipna,
                                           const int compensated)
 {
-    double s[REDUCE_LANES] = {0}, c[REDUCE_LANES] = {0}, cnt[REDUCE_LANES] = {0};
+    const int counted = use_mask || skipna; /* else the count is n */
+    const int used = lanes_used(n);
+    double s[REDUCE_LANES], c[REDUCE_LANES], cnt[REDUCE_LANES];
+    for (int l = 0; l < used; l++) s[l] = c[l] = cnt[l] = 0.0;
     int64_t i = 0;
     for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
         for (int l = 0; l < REDUCE_LANES; l++) {
             double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
-            HPCS_T(sum_step)(v, ok, compensated, &s[l], &c[l], &cnt[l]);
+            HPCS_T(sum_step)(v, ok, compensated, counted, &s[l], &c[l], &cnt[l]);
         }
     for (int l = 0; i < n; i++, l++) {
         double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        HPCS_T(sum_step)(v, ok, compensated, &s[l], &c[l], &cnt[l]);
+        HPCS_T(sum_step)(v, ok, compensated, counted, &s[l], &c[l], &cnt[l]);
     }
-    reduce_part p = {0.0, 0.0, 0.0};
-    for (int l = 0; l < REDUCE_LANES; l++) {
+    reduce_part p = {0.0, 0.0, counted ? 0.0 : (double)n};
+    for (int l = 0; l < used; l++) {
         if (compensated) {
             neumaier_add(&p.a, &p.b, s[l]);
             neumaier_add(&p.a, &p.b, -c[l]);
         } else {
             p.a += s[l];
         }
-        p.c += cnt[l];
+        if (counted) p.c += cnt[l];
     }
     return p;
 }
@@ -232,12 +247,15 @@ HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *ma
 
 /* ---- var / std ----------------------------------------------------------- */
 
-/* Lane sums of the block's taking-part values (shift = 0) or of their
- * deviations from `shift` (and of the squared deviations into sq). */
+/* Lane sums of the block's taking-part values (shift = 0; and their counts
+ * into cnt unless every element takes part) or of their deviations from
+ * `shift` (and of the squared deviations into sq).  The lanes_used(n)
+ * first lanes must be zero on entry. */
 HPCS_INLINE void HPCS_T(block_lanes)(const T *x, const uint8_t *mask, int64_t n,
                                      const int use_mask, const int skipna, const int deviations,
                                      double shift, double *s, double *sq, double *cnt)
 {
+    const int counted = !deviations && (use_mask || skipna);
     int64_t i = 0;
     for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
         for (int l = 0; l < REDUCE_LANES; l++) {
@@ -245,14 +263,14 @@ HPCS_INLINE void HPCS_T(block_lanes)(const T *x, const uint8_t *mask, int64_t n,
             double d = ok != 0.0 ? v - shift : 0.0;
             s[l] += d;
             if (deviations) sq[l] += d * d;
-            else cnt[l] += ok;
+            else if (counted) cnt[l] += ok;
         }
     for (int l = 0; i < n; i++, l++) {
         double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
         double d = ok != 0.0 ? v - shift : 0.0;
         s[l] += d;
         if (deviations) sq[l] += d * d;
-        else cnt[l] += ok;
+        else if (counted) cnt[l] += ok;
     }
 }
 
@@ -260,12 +278,15 @@ HPCS_INLINE void HPCS_T(block_lanes)(const T *x, const uint8_t *mask, int64_t n,
 HPCS_INLINE reduce_part HPCS_T(block_moments)(const T *x, const uint8_t *mask, int64_t n,
                                               const int use_mask, const int skipna)
 {
-    double s[REDUCE_LANES] = {0}, cnt[REDUCE_LANES] = {0};
+    const int counted = use_mask || skipna; /* else the count is n */
+    const int used = lanes_used(n);
+    double s[REDUCE_LANES], cnt[REDUCE_LANES];
+    for (int l = 0; l < used; l++) s[l] = cnt[l] = 0.0;
     HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 0, 0.0, s, NULL, cnt);
-    double sum = 0.0, count = 0.0;
-    for (int l = 0; l < REDUCE_LANES; l++) {
+    double sum = 0.0, count = counted ? 0.0 : (double)n;
+    for (int l = 0; l < used; l++) {
         sum += s[l];
-        count += cnt[l];
+        if (counted) count += cnt[l];
     }
     reduce_part p = {count, 0.0, 0.0};
     if (count == 0.0) return p;
@@ -280,10 +301,11 @@ HPCS_INLINE reduce_part HPCS_T(block_moments)(const T *x, const uint8_t *mask, i
         }
         if (isfinite(scaled)) mean = scaled;
     }
-    double d1[REDUCE_LANES] = {0}, d2[REDUCE_LANES] = {0};
+    double d1[REDUCE_LANES], d2[REDUCE_LANES];
+    for (int l = 0; l < used; l++) d1[l] = d2[l] = 0.0;
     HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 1, mean, d1, d2, NULL);
     double s1 = 0.0, s2 = 0.0;
-    for (int l = 0; l < REDUCE_LANES; l++) {
+    for (int l = 0; l < used; l++) {
         s1 += d1[l];
         s2 += d2[l];
     }
@@ -363,8 +385,12 @@ HPCS_INLINE reduce_part HPCS_T(extreme_lanes)(const T *x, const uint8_t *mask, i
 {
     const double init = is_max ? -INFINITY : INFINITY;
     const int counted = use_mask || skipna; /* else the count is n */
-    double m[REDUCE_LANES], cnt[REDUCE_LANES] = {0}, nan[REDUCE_LANES] = {0};
-    for (int l = 0; l < REDUCE_LANES; l++) m[l] = init;
+    const int used = lanes_used(n);
+    double m[REDUCE_LANES], cnt[REDUCE_LANES], nan[REDUCE_LANES];
+    for (int l = 0; l < used; l++) {
+        m[l] = init;
+        cnt[l] = nan[l] = 0.0;
+    }
     int64_t i = 0;
     for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
         for (int l = 0; l < REDUCE_LANES; l++) {
@@ -376,9 +402,9 @@ HPCS_INLINE reduce_part HPCS_T(extreme_lanes)(const T *x, const uint8_t *mask, i
         HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l], counted);
     }
     reduce_part p = {init, counted ? 0.0 : (double)n, 0.0};
-    for (int l = 0; l < REDUCE_LANES; l++) {
+    for (int l = 0; l < used; l++) {
         p.a = extreme_pick(m[l], p.a, is_max);
-        p.b += cnt[l];
+        if (counted) p.b += cnt[l];
         p.c += nan[l];
     }
     return p;
