@@ -1,7 +1,10 @@
-"""Rolling sum/mean/min/max over long windows (the sub-block path, windows
-over 400): exact reference, NaN/inf patterns, centring, thread counts."""
+"""Rolling sum/mean/var/std/min/max over long windows (the sub-block path,
+windows over 400): brute-force reference, NaN/inf patterns, centring,
+offsets, thread counts."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pytest
@@ -35,13 +38,17 @@ def _reference(x: np.ndarray, window: int, center: bool) -> tuple[dict, np.ndarr
     pad = np.concatenate([np.full(window - 1, np.nan), x, np.full(offset, np.nan)])
     view = sliding_window_view(pad, window)[offset:offset + x.size]
     count = (~np.isnan(view)).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # empty windows
         total = np.nansum(view, axis=1)
         ref = {"sum": total, "mean": total / count}
         filled_hi = np.where(np.isnan(view), -np.inf, view)
         filled_lo = np.where(np.isnan(view), np.inf, view)
         ref["max"] = filled_hi.max(axis=1)
         ref["min"] = filled_lo.min(axis=1)
+        finite = np.where(np.isfinite(view), view, np.nan)
+        ref["var"] = np.where(np.isfinite(total), np.nanvar(finite, axis=1), np.nan)
+        ref["std"] = np.sqrt(ref["var"])
     return ref, count
 
 
@@ -53,7 +60,7 @@ def test_long_windows_match_brute_force(kind: str, window: int) -> None:
         full, count = _reference(x, window, center)
         for min_periods in (1, window // 2, window):
             ref = {op: np.where(count < min_periods, np.nan, r) for op, r in full.items()}
-            for op in ("sum", "mean", "min", "max"):
+            for op in ("sum", "mean", "var", "std", "min", "max"):
                 got = getattr(hpcs, f"rolling_{op}")(x, window, min_periods=min_periods,
                                                       center=center)
                 np.testing.assert_array_equal(np.isnan(got), np.isnan(ref[op]), err_msg=op)
@@ -83,6 +90,22 @@ def test_long_window_no_drift_and_inf_leaves() -> None:
     assert np.isinf(got[2999:4000]).all() and np.isfinite(got[4000:]).all()
 
 
+@pytest.mark.parametrize("window", [1000, 4099])
+def test_long_window_var_of_offset_data(window: int) -> None:
+    rng = np.random.default_rng(6)
+    noise = rng.standard_normal(60_000)
+    noise[30_000:] += 50  # a level shift inside the series
+    x = 1e9 + noise  # x - 1e9 is exact, so `noise` is the exact data
+    exact = sliding_window_view(noise, window).var(axis=1)
+    got = hpcs.rolling_var(x, window)[window - 1:]
+    assert (np.abs(got - exact) / exact).max() <= 1e-7
+    got_std = hpcs.rolling_std(x, window, ddof=1)[window - 1:]
+    exact_std = sliding_window_view(noise, window).std(axis=1, ddof=1)
+    assert (np.abs(got_std - exact_std) / exact_std).max() <= 1e-7
+    const = np.full(20_000, 0.1) + 1e6
+    assert (hpcs.rolling_var(const, window)[window - 1:] == 0.0).all()
+
+
 @pytest.fixture
 def thread_everything():
     old = hpcs.get_thresholds()
@@ -92,7 +115,7 @@ def thread_everything():
     hpcs.set_num_threads(0)
 
 
-@pytest.mark.parametrize("op", ["sum", "mean", "min", "max"])
+@pytest.mark.parametrize("op", ["sum", "mean", "var", "std", "min", "max"])
 def test_long_windows_bit_identical_for_any_thread_count(op: str, thread_everything) -> None:
     rng = np.random.default_rng(4)
     x = rng.standard_normal(700_001)

@@ -17,7 +17,7 @@
  * every window that uses block b's prefix, so |mean - K| is bounded by the
  * window's own spread and (S2 - S1^2/c) does not cancel catastrophically.
  * min/max keep NaN-skipping extremes.  NaN is missing: counted out.
- * Long blocks of sum/mean/min/max go by sub-blocks: see rolling_sub_blocks.
+ * Long blocks go by sub-blocks: see rolling_sub_blocks.
  */
 #ifndef ROLLING_AGG_DEFINED
 #define ROLLING_AGG_DEFINED
@@ -57,9 +57,10 @@ typedef struct rolling_scratch {
  * blocks b-1 and b, alternately. */
 typedef struct rolling_sub_scratch {
     double *xt;                     /* [sub][G]: one group, transposed */
-    double *cnt[2], *s1[2];         /* suffixes [ngroups][sub + 1][G] */
-    double *tot, *after;            /* [nsub][2]: totals of block b, "after" of b-1 */
-    unsigned char *clean[2], *from; /* [ngroups]: group clean; groups gi.. of b-1 clean */
+    double *cnt[2], *s1[2], *s2[2]; /* suffixes [ngroups][sub + 1][G] (s2: var/std) */
+    double *tot, *after;            /* [nsub][3]: totals of block b, "after" of b-1 */
+    unsigned char *clean[2], *kept[2], *from; /* [ngroups]: group clean; its counts kept;
+                                                * groups gi.. of b-1 clean */
 } rolling_sub_scratch;
 
 /* A lane's aggregate is (count of valid values, s1, s2): by op the sum,
@@ -269,7 +270,7 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     }
 }
 
-/* ---- Long windows: sub-blocks (sum, mean, min, max) ------------------------
+/* ---- Long windows: sub-blocks ---------------------------------------------
  * With long blocks the group above reads 17 and writes 16 streams `block`
  * apart, and its scratch leaves the caches (w = 10000: ~1.4 MB): sum was
  * ~1.8x slower than at w = 10.  Here each block is cut into nsub sub-blocks
@@ -287,23 +288,29 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
  * sum of at most window/sub totals, in sub-block order.  Blocks are walked
  * in order; a task first redoes the suffixes and totals of the block before
  * its first one, so the bits depend on neither the split nor the clone.
- * var/std stay on the whole-block path: they are bound by their two
- * divisions per output, and the extra totals they need here (with the
- * block's own shift) made them slower, not faster (measured). */
+ * var/std use the shifts of the whole-block path: a window ending in block
+ * b sums deviations from block b's shift K, so block b-1's suffixes and
+ * "after" totals are taken with K (the shift of the block after theirs)
+ * and block b's prefixes and "before" totals with its own. */
 
-/* Scans of one group: suffixes (backward) into cs/s1s [sub + 1][G], then
- * lane totals in c/a1.  `counted` 0: no NaN (counts not kept). */
+/* Backward scans of one group: suffixes (shift ks) into cs/s1s/s2s
+ * [sub + 1][G]; the lanes' totals with shift ks in tot (count, s1, s2), and
+ * with kp in own (s1, s2; var/std only, else own[0] = s1).  `counted` 0:
+ * no NaN (counts not kept). */
 HPCS_INLINE void HPCS_T(rolling_sub_back)(const double *restrict xt, double *restrict cs,
-                                          double *restrict s1s, int64_t sub, double *c, double *a1,
-                                          const T *pf, int64_t pf_lines, const int op,
-                                          const int counted)
+                                          double *restrict s1s, double *restrict s2s, int64_t sub,
+                                          double ks, double kp, double tot[3][ROLLING_SUB_GROUP],
+                                          double own[2][ROLLING_SUB_GROUP], const T *pf,
+                                          int64_t pf_lines, const int op, const int counted)
 {
     enum { G = ROLLING_SUB_GROUP };
-    double a2[G];
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    double c[G], a1[G], a2[G], pc[G], p1[G], p2[G];
     for (int k = 0; k < G; k++) {
-        c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
+        c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0, pc[k] = p1[k] = p2[k] = 0.0;
         s1s[sub * G + k] = a1[k];
         if (counted) cs[sub * G + k] = c[k];
+        if (is_var) s2s[sub * G + k] = a2[k];
     }
     for (int64_t j = sub - 1; j >= 0; j--) {
         /* Prefetch the next group's input meanwhile (pf_lines cache lines a
@@ -312,34 +319,46 @@ HPCS_INLINE void HPCS_T(rolling_sub_back)(const double *restrict xt, double *res
         for (int64_t q = 0; pf != NULL && q < pf_lines; q++)
             __builtin_prefetch(pf + ((sub - 1 - j) * pf_lines + q) * (int64_t)(64 / sizeof(T)), 0, 3);
         for (int k = 0; k < G; k++) {
-            agg_add(&c[k], &a1[k], &a2[k], xt[j * G + k], 0.0, op, counted);
+            const double v = xt[j * G + k];
+            agg_add(&c[k], &a1[k], &a2[k], v, ks, op, counted);
             s1s[j * G + k] = a1[k];
             if (counted) cs[j * G + k] = c[k];
+            if (is_var) {
+                s2s[j * G + k] = a2[k];
+                agg_add(&pc[k], &p1[k], &p2[k], v, kp, op, counted);
+            }
         }
+    }
+    for (int k = 0; k < G; k++) {
+        tot[0][k] = c[k], tot[1][k] = a1[k], tot[2][k] = a2[k];
+        own[0][k] = is_var ? p1[k] : a1[k], own[1][k] = p2[k];
     }
 }
 
-/* Forward scans: prefixes joined with block b-1's suffix from row j + 1
- * and the middle (mc, m1); the outputs overwrite the input in xt.
+/* Forward scans: prefixes (shift kp) joined with block b-1's suffix from
+ * row j + 1 and the middle mid (count, s1, s2); the outputs overwrite the
+ * input in xt.
  * `counted` 0: every window holds `full` valid values. */
 HPCS_INLINE void HPCS_T(rolling_sub_fwd)(double *restrict xt, const double *restrict cp,
-                                         const double *restrict s1p, int64_t sub,
-                                         const double *mc, const double *m1, double full,
+                                         const double *restrict s1p, const double *restrict s2p,
+                                         int64_t sub, double kp, double mid[3][ROLLING_SUB_GROUP],
+                                         double full,
                                          T *pf, int64_t pf_lines, const hpcs__rolling_args *args,
                                          const int op, const int counted)
 {
     enum { G = ROLLING_SUB_GROUP };
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
     double c[G], a1[G], a2[G];
     for (int k = 0; k < G; k++) c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
     for (int64_t j = 0; j < sub; j++) {
         for (int64_t q = 0; pf != NULL && q < pf_lines; q++) /* the next group's output */
             __builtin_prefetch(pf + (j * pf_lines + q) * (int64_t)(64 / sizeof(T)), 1, 3);
         for (int k = 0; k < G; k++) {
-            agg_add(&c[k], &a1[k], &a2[k], xt[j * G + k], 0.0, op, counted);
+            agg_add(&c[k], &a1[k], &a2[k], xt[j * G + k], kp, op, counted);
             const int64_t sj = (j + 1) * G + k;
-            double ca = counted ? cp[sj] : 0.0, s1a = s1p[sj], s2a = 0.0;
-            agg_merge(&ca, &s1a, &s2a, mc[k], m1[k], 0.0, op);
-            xt[j * G + k] = agg_window(ca, s1a, 0.0, c[k], a1[k], 0.0, args, op, counted, full);
+            double ca = counted ? cp[sj] : 0.0, s1a = s1p[sj], s2a = is_var ? s2p[sj] : 0.0;
+            agg_merge(&ca, &s1a, &s2a, mid[0][k], mid[1][k], mid[2][k], op);
+            xt[j * G + k] = agg_window(ca, s1a, s2a, c[k], a1[k], a2[k], args, op, counted, full);
         }
     }
 }
@@ -350,9 +369,11 @@ HPCS_INLINE void HPCS_T(rolling_sub_fwd)(double *restrict xt, const double *rest
  * far were clean. */
 HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64_t b, int64_t gi,
                                            const rolling_sub_scratch *sc, int cur, int outputs,
-                                           double before[2], int *upto, const int op)
+                                           double ks, double kp, double before[3], int *upto,
+                                           const int op)
 {
     enum { G = ROLLING_SUB_GROUP };
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
     const T *x = job->x;
     const int64_t n = job->n, block = job->block, sub = job->sub, nsub = job->nsub;
     const int64_t i0 = gi * G, base = b * block + i0 * sub; /* series index of lane 0, row 0 */
@@ -365,7 +386,7 @@ HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64
     /* Load: lanes are consecutive runs of the series.  Clean: every row of
      * every lane inside [0, n) and no NaN; then rows past a lane's end hold
      * the identity (uncounted scans), else NaN (missing). */
-    int clean = 1;
+    int clean = 1, back_counted = 0;
     if (len[G - 1] == sub && base >= 0 && G * sub <= n - base) {
         int nan_seen = 0;
         for (int k = 0; k < G; k++)
@@ -390,47 +411,56 @@ HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64
             }
             for (int64_t j = hi; j < sub; j++) xt[j * G + k] = NAN;
         }
-        if (clean)
+        /* var/std: no value adds nothing under both shifts, so their
+         * padding stays NaN and the suffixes are counted. */
+        if (clean && !is_var)
             for (int k = 0; k < G; k++)
                 for (int64_t j = len[k]; j < sub; j++) xt[j * G + k] = agg_identity(op);
+        else
+            back_counted = 1;
     }
+    back_counted |= !clean;
     sc->clean[cur][gi] = (unsigned char)clean;
+    sc->kept[cur][gi] = (unsigned char)back_counted;
 
     const int64_t gsize = (sub + 1) * G, ahead = G * sub;
     /* Cache lines of one group's input (or output) to prefetch per row. */
     const int64_t pf_lines = ((ahead * (int64_t)sizeof(T) - 1) / 64) / sub + 1;
     const int64_t pf_span = sub * pf_lines * (int64_t)(64 / sizeof(T));
     double *cs = sc->cnt[cur] + gi * gsize, *s1s = sc->s1[cur] + gi * gsize;
-    double c[G], a1[G];
+    double *s2s = is_var ? sc->s2[cur] + gi * gsize : NULL;
+    double tot[3][G], own[2][G]; /* lane totals: shift ks; s1, s2 with kp */
     {
         const int64_t at = base + ahead; /* next group's input */
         const T *pf = at >= 0 && pf_span <= n - at ? x + at : NULL;
-        if (clean)
-            HPCS_T(rolling_sub_back)(xt, cs, s1s, sub, c, a1, pf, pf_lines, op, 0);
+        if (back_counted)
+            HPCS_T(rolling_sub_back)(xt, cs, s1s, s2s, sub, ks, kp, tot, own, pf, pf_lines, op, 1);
         else
-            HPCS_T(rolling_sub_back)(xt, cs, s1s, sub, c, a1, pf, pf_lines, op, 1);
+            HPCS_T(rolling_sub_back)(xt, cs, s1s, s2s, sub, ks, kp, tot, own, pf, pf_lines, op, 0);
     }
-    for (int k = 0; k < G && i0 + k < nsub; k++) {
-        double *t = sc->tot + (i0 + k) * 2;
-        t[0] = clean ? (double)len[k] : c[k], t[1] = a1[k];
+    for (int k = 0; k < G; k++) {
+        if (!back_counted) tot[0][k] = (double)len[k];
+        if (i0 + k < nsub) {
+            double *t = sc->tot + (i0 + k) * 3;
+            t[0] = tot[0][k], t[1] = tot[1][k], t[2] = tot[2][k];
+        }
     }
     if (!outputs) return;
 
     /* The middle of lane k's windows: "after" of sub-block i0+k in block
      * b-1, then the totals of block b's sub-blocks before it, in order. */
-    double mc[G], m1[G];
+    double mid[3][G];
     for (int k = 0; k < G; k++) {
-        const int64_t i = i0 + k < nsub ? i0 + k : 0; /* idle lanes: any */
-        const double *af = sc->after + i * 2;
-        double s2 = 0.0;
-        mc[k] = af[0], m1[k] = af[1];
-        agg_merge(&mc[k], &m1[k], &s2, before[0], before[1], 0.0, op);
-        if (i0 + k < nsub) agg_merge(&before[0], &before[1], &s2, sc->tot[i * 2], sc->tot[i * 2 + 1], 0.0, op);
+        const double *af = sc->after + (i0 + k < nsub ? i0 + k : 0) * 3; /* idle lanes: any */
+        mid[0][k] = af[0], mid[1][k] = af[1], mid[2][k] = af[2];
+        agg_merge(&mid[0][k], &mid[1][k], &mid[2][k], before[0], before[1], before[2], op);
+        if (i0 + k < nsub)
+            agg_merge(&before[0], &before[1], &before[2], tot[0][k], own[0][k], own[1][k], op);
     }
     *upto = *upto && clean;
     const int counted = !(*upto && sc->from[gi]);
     double *cp = sc->cnt[!cur] + gi * gsize;
-    if (counted && sc->clean[!cur][gi]) /* block b-1's counts were not kept: whole rows */
+    if (counted && !sc->kept[!cur][gi]) /* block b-1's counts were not kept: whole rows */
         for (int64_t j = 0; j <= sub; j++)
             for (int k = 0; k < G; k++) {
                 const int64_t l = (i0 + k < nsub ? len[k] : 0) - j;
@@ -440,12 +470,13 @@ HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64
         const int64_t at = base + ahead - job->a->offset; /* next group's output */
         T *pf = at >= 0 && pf_span <= n - at ? job->out + at : NULL;
         const double *s1p = sc->s1[!cur] + gi * gsize;
+        const double *s2p = is_var ? sc->s2[!cur] + gi * gsize : NULL;
         if (counted)
-            HPCS_T(rolling_sub_fwd)(xt, cp, s1p, sub, mc, m1, (double)block, pf, pf_lines, job->a,
-                                    op, 1);
+            HPCS_T(rolling_sub_fwd)(xt, cp, s1p, s2p, sub, kp, mid, (double)block, pf, pf_lines,
+                                    job->a, op, 1);
         else
-            HPCS_T(rolling_sub_fwd)(xt, cp, s1p, sub, mc, m1, (double)block, pf, pf_lines, job->a,
-                                    op, 0);
+            HPCS_T(rolling_sub_fwd)(xt, cp, s1p, s2p, sub, kp, mid, (double)block, pf, pf_lines,
+                                    job->a, op, 0);
     }
     /* Store: end e goes to out[e - offset], for ends in [offset, span). */
     const int64_t offset = job->a->offset;
@@ -465,27 +496,42 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_sub_blocks)(const HPCS_T(rolling_job) *jo
     const size_t ngroups = (nsub - 1) / ROLLING_SUB_GROUP + 1;
     const size_t side = ngroups * (sub + 1) * ROLLING_SUB_GROUP;
     const size_t xt_len = sub * ROLLING_SUB_GROUP;
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    const size_t nsides = is_var ? 6 : 4;
     if (side > SIZE_MAX / sizeof(double) / 8) return HPCS_ERR_NOMEM;
-    double *mem = malloc((xt_len + 4 * side + 4 * nsub) * sizeof *mem + 3 * ngroups);
+    double *mem = malloc((xt_len + nsides * side + 6 * nsub) * sizeof *mem + 5 * ngroups);
     if (mem == NULL) return HPCS_ERR_NOMEM;
     rolling_sub_scratch sc = {.xt = mem};
     double *p = mem + xt_len;
-    for (int s = 0; s < 2; s++) sc.cnt[s] = p, sc.s1[s] = p + side, p += 2 * side;
-    sc.tot = p, sc.after = p + 2 * nsub;
-    unsigned char *flags = (unsigned char *)(p + 4 * nsub);
+    for (int s = 0; s < 2; s++) {
+        sc.cnt[s] = p, sc.s1[s] = p + side, p += 2 * side;
+        sc.s2[s] = is_var ? p : NULL, p += is_var ? side : 0;
+    }
+    sc.tot = p, sc.after = p + 3 * nsub;
+    unsigned char *flags = (unsigned char *)(p + 6 * nsub);
     sc.clean[0] = flags, sc.clean[1] = flags + ngroups, sc.from = flags + 2 * ngroups;
+    sc.kept[0] = flags + 3 * ngroups, sc.kept[1] = flags + 4 * ngroups;
     int cur = 0;
     for (int64_t b = first - 1; b < last; b++, cur = !cur) {
-        double before[2] = {0.0, agg_identity(op)};
+        /* var/std: suffixes of block b with the shift of block b+1, its
+         * prefixes (and "before") with its own, as on the whole-block path. */
+        double ks = 0.0, kp = 0.0;
+        if (is_var) {
+            ks = HPCS_T(block_shift)(job->x, job->n, (b + 1) * job->block);
+            if (b >= first) kp = HPCS_T(block_shift)(job->x, job->n, b * job->block);
+        }
+        double before[3] = {0.0, agg_identity(op), 0.0};
         int upto = 1;
         for (int64_t gi = 0; gi < (int64_t)ngroups; gi++)
-            HPCS_T(rolling_sub_group)(job, b, gi, &sc, cur, b >= first, before, &upto, op);
+            HPCS_T(rolling_sub_group)(job, b, gi, &sc, cur, b >= first, ks, kp, before, &upto, op);
         /* For block b+1: "after" = totals of sub-blocks i+1 .. of block b,
          * from[gi] = groups gi .. of block b all clean. */
-        double r[2] = {0.0, agg_identity(op)}, s2 = 0.0;
+        double r[3] = {0.0, agg_identity(op), 0.0};
         for (int64_t i = (int64_t)nsub - 1; i >= 0; i--) {
-            sc.after[i * 2] = r[0], sc.after[i * 2 + 1] = r[1];
-            agg_merge(&r[0], &r[1], &s2, sc.tot[i * 2], sc.tot[i * 2 + 1], 0.0, op);
+            double *af = sc.after + i * 3;
+            const double *t = sc.tot + i * 3;
+            af[0] = r[0], af[1] = r[1], af[2] = r[2];
+            agg_merge(&r[0], &r[1], &r[2], t[0], t[1], t[2], op);
         }
         unsigned char f = 1;
         for (int64_t gi = (int64_t)ngroups - 1; gi >= 0; gi--) sc.from[gi] = f = f && sc.clean[cur][gi];
@@ -500,8 +546,7 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_sub_blocks)(const HPCS_T(rolling_job) *jo
 HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, int64_t first,
                                                int64_t last, const int op)
 {
-    if (job->nsub > 1 && op != ROLL_VAR && op != ROLL_STD)
-        return HPCS_T(rolling_sub_blocks)(job, first, last, op);
+    if (job->nsub > 1) return HPCS_T(rolling_sub_blocks)(job, first, last, op);
     const size_t block = (size_t)job->block;
     /* Scratch is ~5 * group * block doubles: long blocks go one at a time. */
     const int group = block <= ROLLING_GROUP_MAX_BLOCK ? ROLLING_GROUP : 1;
