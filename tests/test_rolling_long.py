@@ -1,5 +1,5 @@
 """Rolling sum/mean/var/std/min/max over long windows (the sub-block path,
-windows over 400): brute-force reference, NaN/inf patterns, centring,
+windows over 640): brute-force reference, NaN/inf patterns, centring,
 offsets, thread counts."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 import hpcs
 
 N = 8_000
-WINDOWS = (401, 1023, 2500)
+WINDOWS = (641, 1023, 2500)
 
 
 def _series(kind: str) -> np.ndarray:

@@ -34,8 +34,9 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
 #define ROLLING_GROUP_MAX_BLOCK 65536 /* longer blocks: one at a time (scratch size) */
 /* Blocks longer than ROLLING_SUB_FROM go by sub-blocks of about ROLLING_SUB
  * positions (see rolling_sub_blocks), in groups of ROLLING_SUB_GROUP (16:
- * with 8 GCC did not vectorize the lane loops).  One core, 10M float64,
- * sum: equal at w = 300, faster from w = 500 on (w = 200: 26 vs 21 ms). */
+ * with 8 GCC did not vectorize the lane loops).  One core, 10M float64:
+ * faster from w = 700 on (sub-blocks of 44); at w = 500 (of 32) std and
+ * max were ~8% slower, at w = 200 sum 26 vs 21 ms. */
 #ifndef ROLLING_SUB
 #define ROLLING_SUB 64
 #endif
@@ -43,7 +44,7 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
 #define ROLLING_SUB_GROUP 16
 #endif
 #ifndef ROLLING_SUB_FROM
-#define ROLLING_SUB_FROM 400
+#define ROLLING_SUB_FROM 640
 #endif
 
 /* Scratch of one task, for blocks of `block` positions (see rolling_group):
