@@ -17,6 +17,7 @@
  * every window that uses block b's prefix, so |mean - K| is bounded by the
  * window's own spread and (S2 - S1^2/c) does not cancel catastrophically.
  * min/max keep NaN-skipping extremes.  NaN is missing: counted out.
+ * Long blocks go by sub-blocks: see rolling_sub_blocks.
  */
 #ifndef ROLLING_AGG_DEFINED
 #define ROLLING_AGG_DEFINED
@@ -31,6 +32,20 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
  * bits depend on neither (nor on the clone). */
 #define ROLLING_GROUP 16
 #define ROLLING_GROUP_MAX_BLOCK 65536 /* longer blocks: one at a time (scratch size) */
+/* Blocks longer than ROLLING_SUB_FROM go by sub-blocks of about ROLLING_SUB
+ * positions (see rolling_sub_blocks), in groups of ROLLING_SUB_GROUP (16:
+ * with 8 GCC did not vectorize the lane loops).  One core, 10M float64:
+ * faster from w = 700 on (sub-blocks of 44); at w = 500 (of 32) std and
+ * max were ~8% slower, at w = 200 sum 26 vs 21 ms. */
+#ifndef ROLLING_SUB
+#define ROLLING_SUB 64
+#endif
+#ifndef ROLLING_SUB_GROUP
+#define ROLLING_SUB_GROUP 16
+#endif
+#ifndef ROLLING_SUB_FROM
+#define ROLLING_SUB_FROM 640
+#endif
 
 /* Scratch of one task, for blocks of `block` positions (see rolling_group):
  * xt[block][LANES] holds blocks b-1 .. b+G-1 transposed; cnt, s1, s2
@@ -38,6 +53,16 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
 typedef struct rolling_scratch {
     double *xt, *cnt, *s1, *s2;
 } rolling_scratch;
+
+/* Scratch of the sub-block path (see rolling_sub_blocks); sides [2] are
+ * blocks b-1 and b, alternately. */
+typedef struct rolling_sub_scratch {
+    double *xt;                     /* [sub][G]: one group, transposed */
+    double *cnt[2], *s1[2], *s2[2]; /* suffixes [ngroups][sub + 1][G] (s2: var/std) */
+    double *tot, *after;            /* [nsub][3]: totals of block b, "after" of b-1 */
+    unsigned char *clean[2], *kept[2], *from; /* [ngroups]: group clean; its counts kept;
+                                                * groups gi.. of b-1 clean */
+} rolling_sub_scratch;
 
 /* A lane's aggregate is (count of valid values, s1, s2): by op the sum,
  * the shifted sums, or the extreme in s1.  The lane loops vectorize only
@@ -71,6 +96,21 @@ HPCS_INLINE void agg_add(double *count, double *s1, double *s2, double v, double
         *s2 += d * d;
         break;
     default: *s1 += d; break;
+    }
+}
+
+/* (count, s1, s2) += (cb, s1b, s2b): the aggregate of two disjoint parts. */
+HPCS_INLINE void agg_merge(double *count, double *s1, double *s2, double cb, double s1b,
+                           double s2b, const int op)
+{
+    *count += cb;
+    switch (op) {
+    case ROLL_MIN: *s1 = s1b < *s1 ? s1b : *s1; break;
+    case ROLL_MAX: *s1 = s1b > *s1 ? s1b : *s1; break;
+    default:
+        *s1 += s1b;
+        *s2 += s2b;
+        break;
     }
 }
 
@@ -120,6 +160,7 @@ typedef struct HPCS_T(rolling_job) {
     const T *x;
     T *out;
     int64_t n, span, block, nblocks, blocks_per_task;
+    int64_t sub, nsub; /* sub-blocks (nsub > 1: see rolling_sub_blocks) */
     const hpcs__rolling_args *a;
 } HPCS_T(rolling_job);
 
@@ -230,12 +271,283 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     }
 }
 
+/* ---- Long windows: sub-blocks ---------------------------------------------
+ * With long blocks the group above reads 17 and writes 16 streams `block`
+ * apart, and its scratch leaves the caches (w = 10000: ~1.4 MB): sum was
+ * ~1.8x slower than at w = 10.  Here each block is cut into nsub sub-blocks
+ * of `sub` positions (the last ones shorter or empty), the same cut in
+ * every block, and a group's lanes are ROLLING_SUB_GROUP consecutive
+ * sub-blocks of one block: input and output are contiguous and the scratch
+ * of a group stays in L1.  A window ending at row j of sub-block i of block
+ * b is
+ *   suffix from row j+1 of sub-block i of block b-1   (kept from block b-1)
+ *   + whole sub-blocks i+1 .. of block b-1            ("after", from totals)
+ *   + whole sub-blocks .. i-1 of block b              ("before", from totals)
+ *   + prefix to row j of sub-block i of block b       (the forward scan).
+ * Every part lies inside the window, so there is still no drift and
+ * nothing that has left the window can poison an output; the middle is a
+ * sum of at most window/sub totals, in sub-block order.  Blocks are walked
+ * in order; a task first redoes the suffixes and totals of the block before
+ * its first one, so the bits depend on neither the split nor the clone.
+ * var/std use the shifts of the whole-block path: a window ending in block
+ * b sums deviations from block b's shift K, so block b-1's suffixes and
+ * "after" totals are taken with K (the shift of the block after theirs)
+ * and block b's prefixes and "before" totals with its own. */
+
+/* Backward scans of one group: suffixes (shift ks) into cs/s1s/s2s
+ * [sub + 1][G]; the lanes' totals with shift ks in tot (count, s1, s2), and
+ * with kp in own (s1, s2; var/std only, else own[0] = s1).  `counted` 0:
+ * no NaN (counts not kept). */
+HPCS_INLINE void HPCS_T(rolling_sub_back)(const double *restrict xt, double *restrict cs,
+                                          double *restrict s1s, double *restrict s2s, int64_t sub,
+                                          double ks, double kp, double tot[3][ROLLING_SUB_GROUP],
+                                          double own[2][ROLLING_SUB_GROUP], const T *pf,
+                                          int64_t pf_lines, const int op, const int counted)
+{
+    enum { G = ROLLING_SUB_GROUP };
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    double c[G], a1[G], a2[G], pc[G], p1[G], p2[G];
+    for (int k = 0; k < G; k++) {
+        c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0, pc[k] = p1[k] = p2[k] = 0.0;
+        s1s[sub * G + k] = a1[k];
+        if (counted) cs[sub * G + k] = c[k];
+        if (is_var) s2s[sub * G + k] = a2[k];
+    }
+    for (int64_t j = sub - 1; j >= 0; j--) {
+        /* Prefetch the next group's input meanwhile (pf_lines cache lines a
+         * row; pf NULL at the series' end): the load loop is a burst of
+         * misses else. */
+        for (int64_t q = 0; pf != NULL && q < pf_lines; q++)
+            __builtin_prefetch(pf + ((sub - 1 - j) * pf_lines + q) * (int64_t)(64 / sizeof(T)), 0, 3);
+        for (int k = 0; k < G; k++) {
+            const double v = xt[j * G + k];
+            agg_add(&c[k], &a1[k], &a2[k], v, ks, op, counted);
+            s1s[j * G + k] = a1[k];
+            if (counted) cs[j * G + k] = c[k];
+            if (is_var) {
+                s2s[j * G + k] = a2[k];
+                agg_add(&pc[k], &p1[k], &p2[k], v, kp, op, counted);
+            }
+        }
+    }
+    for (int k = 0; k < G; k++) {
+        tot[0][k] = c[k], tot[1][k] = a1[k], tot[2][k] = a2[k];
+        own[0][k] = is_var ? p1[k] : a1[k], own[1][k] = p2[k];
+    }
+}
+
+/* Forward scans: prefixes (shift kp) joined with block b-1's suffix from
+ * row j + 1 and the middle mid (count, s1, s2); the outputs overwrite the
+ * input in xt.
+ * `counted` 0: every window holds `full` valid values. */
+HPCS_INLINE void HPCS_T(rolling_sub_fwd)(double *restrict xt, const double *restrict cp,
+                                         const double *restrict s1p, const double *restrict s2p,
+                                         int64_t sub, double kp, double mid[3][ROLLING_SUB_GROUP],
+                                         double full,
+                                         T *pf, int64_t pf_lines, const hpcs__rolling_args *args,
+                                         const int op, const int counted)
+{
+    enum { G = ROLLING_SUB_GROUP };
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    double c[G], a1[G], a2[G];
+    for (int k = 0; k < G; k++) c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
+    for (int64_t j = 0; j < sub; j++) {
+        for (int64_t q = 0; pf != NULL && q < pf_lines; q++) /* the next group's output */
+            __builtin_prefetch(pf + (j * pf_lines + q) * (int64_t)(64 / sizeof(T)), 1, 3);
+        for (int k = 0; k < G; k++) {
+            agg_add(&c[k], &a1[k], &a2[k], xt[j * G + k], kp, op, counted);
+            const int64_t sj = (j + 1) * G + k;
+            double ca = counted ? cp[sj] : 0.0, s1a = s1p[sj], s2a = is_var ? s2p[sj] : 0.0;
+            agg_merge(&ca, &s1a, &s2a, mid[0][k], mid[1][k], mid[2][k], op);
+            xt[j * G + k] = agg_window(ca, s1a, s2a, c[k], a1[k], a2[k], args, op, counted, full);
+        }
+    }
+}
+
+/* Group gi (sub-blocks gi*G ..) of block b: its suffixes go to side `cur`;
+ * with outputs, its windows are written out.  `before` accumulates the
+ * totals of block b's sub-blocks so far, *upto whether all its groups so
+ * far were clean. */
+HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64_t b, int64_t gi,
+                                           const rolling_sub_scratch *sc, int cur, int outputs,
+                                           double ks, double kp, double before[3], int *upto,
+                                           const int op)
+{
+    enum { G = ROLLING_SUB_GROUP };
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    const T *x = job->x;
+    const int64_t n = job->n, block = job->block, sub = job->sub, nsub = job->nsub;
+    const int64_t i0 = gi * G, base = b * block + i0 * sub; /* series index of lane 0, row 0 */
+    double *restrict xt = sc->xt;
+    int64_t len[G]; /* rows of each lane (0: no such sub-block) */
+    for (int k = 0; k < G; k++) {
+        const int64_t o = (i0 + k) * sub;
+        len[k] = i0 + k >= nsub || o >= block ? 0 : block - o < sub ? block - o : sub;
+    }
+    /* Load: lanes are consecutive runs of the series.  Clean: every row of
+     * every lane inside [0, n) and no NaN; then rows past a lane's end hold
+     * the identity (uncounted scans), else NaN (missing). */
+    int clean = 1, back_counted = 0;
+    if (len[G - 1] == sub && base >= 0 && G * sub <= n - base) {
+        int nan_seen = 0;
+        for (int k = 0; k < G; k++)
+            for (int64_t j = 0; j < sub; j++) {
+                const double v = (double)x[base + k * sub + j];
+                nan_seen |= v != v;
+                xt[j * G + k] = v;
+            }
+        clean = !nan_seen;
+    } else {
+        for (int k = 0; k < G; k++) {
+            const int64_t start = base + k * sub;
+            const int64_t lo = start >= 0 ? 0 : -start < len[k] ? -start : len[k];
+            int64_t hi = n - start < len[k] ? n - start : len[k];
+            if (hi < lo) hi = lo;
+            clean &= lo == 0 && hi == len[k];
+            for (int64_t j = 0; j < lo; j++) xt[j * G + k] = NAN;
+            for (int64_t j = lo; j < hi; j++) {
+                const double v = (double)x[start + j];
+                clean &= v == v;
+                xt[j * G + k] = v;
+            }
+            for (int64_t j = hi; j < sub; j++) xt[j * G + k] = NAN;
+        }
+        /* var/std: no value adds nothing under both shifts, so their
+         * padding stays NaN and the suffixes are counted. */
+        if (clean && !is_var)
+            for (int k = 0; k < G; k++)
+                for (int64_t j = len[k]; j < sub; j++) xt[j * G + k] = agg_identity(op);
+        else
+            back_counted = 1;
+    }
+    back_counted |= !clean;
+    sc->clean[cur][gi] = (unsigned char)clean;
+    sc->kept[cur][gi] = (unsigned char)back_counted;
+
+    const int64_t gsize = (sub + 1) * G, ahead = G * sub;
+    /* Cache lines of one group's input (or output) to prefetch per row. */
+    const int64_t pf_lines = ((ahead * (int64_t)sizeof(T) - 1) / 64) / sub + 1;
+    const int64_t pf_span = sub * pf_lines * (int64_t)(64 / sizeof(T));
+    double *cs = sc->cnt[cur] + gi * gsize, *s1s = sc->s1[cur] + gi * gsize;
+    double *s2s = is_var ? sc->s2[cur] + gi * gsize : NULL;
+    double tot[3][G], own[2][G]; /* lane totals: shift ks; s1, s2 with kp */
+    {
+        const int64_t at = base + ahead; /* next group's input */
+        const T *pf = at >= 0 && pf_span <= n - at ? x + at : NULL;
+        if (back_counted)
+            HPCS_T(rolling_sub_back)(xt, cs, s1s, s2s, sub, ks, kp, tot, own, pf, pf_lines, op, 1);
+        else
+            HPCS_T(rolling_sub_back)(xt, cs, s1s, s2s, sub, ks, kp, tot, own, pf, pf_lines, op, 0);
+    }
+    for (int k = 0; k < G; k++) {
+        if (!back_counted) tot[0][k] = (double)len[k];
+        if (i0 + k < nsub) {
+            double *t = sc->tot + (i0 + k) * 3;
+            t[0] = tot[0][k], t[1] = tot[1][k], t[2] = tot[2][k];
+        }
+    }
+    if (!outputs) return;
+
+    /* The middle of lane k's windows: "after" of sub-block i0+k in block
+     * b-1, then the totals of block b's sub-blocks before it, in order. */
+    double mid[3][G];
+    for (int k = 0; k < G; k++) {
+        const double *af = sc->after + (i0 + k < nsub ? i0 + k : 0) * 3; /* idle lanes: any */
+        mid[0][k] = af[0], mid[1][k] = af[1], mid[2][k] = af[2];
+        agg_merge(&mid[0][k], &mid[1][k], &mid[2][k], before[0], before[1], before[2], op);
+        if (i0 + k < nsub)
+            agg_merge(&before[0], &before[1], &before[2], tot[0][k], own[0][k], own[1][k], op);
+    }
+    *upto = *upto && clean;
+    const int counted = !(*upto && sc->from[gi]);
+    double *cp = sc->cnt[!cur] + gi * gsize;
+    if (counted && !sc->kept[!cur][gi]) /* block b-1's counts were not kept: whole rows */
+        for (int64_t j = 0; j <= sub; j++)
+            for (int k = 0; k < G; k++) {
+                const int64_t l = (i0 + k < nsub ? len[k] : 0) - j;
+                cp[j * G + k] = l > 0 ? (double)l : 0.0;
+            }
+    {
+        const int64_t at = base + ahead - job->a->offset; /* next group's output */
+        T *pf = at >= 0 && pf_span <= n - at ? job->out + at : NULL;
+        const double *s1p = sc->s1[!cur] + gi * gsize;
+        const double *s2p = is_var ? sc->s2[!cur] + gi * gsize : NULL;
+        if (counted)
+            HPCS_T(rolling_sub_fwd)(xt, cp, s1p, s2p, sub, kp, mid, (double)block, pf, pf_lines,
+                                    job->a, op, 1);
+        else
+            HPCS_T(rolling_sub_fwd)(xt, cp, s1p, s2p, sub, kp, mid, (double)block, pf, pf_lines,
+                                    job->a, op, 0);
+    }
+    /* Store: end e goes to out[e - offset], for ends in [offset, span). */
+    const int64_t offset = job->a->offset;
+    for (int k = 0; k < G; k++) {
+        const int64_t start = base + k * sub;
+        const int64_t j0 = offset - start > 0 ? offset - start : 0;
+        const int64_t j1 = job->span - start < len[k] ? job->span - start : len[k];
+        for (int64_t j = j0; j < j1; j++) job->out[start + j - offset] = (T)xt[j * G + k];
+    }
+}
+
+/* Outputs of the windows ending in blocks [first, last), sub-block path. */
+HPCS_INLINE hpcs_status HPCS_T(rolling_sub_blocks)(const HPCS_T(rolling_job) *job, int64_t first,
+                                                   int64_t last, const int op)
+{
+    const size_t sub = (size_t)job->sub, nsub = (size_t)job->nsub;
+    const size_t ngroups = (nsub - 1) / ROLLING_SUB_GROUP + 1;
+    const size_t side = ngroups * (sub + 1) * ROLLING_SUB_GROUP;
+    const size_t xt_len = sub * ROLLING_SUB_GROUP;
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    const size_t nsides = is_var ? 6 : 4;
+    if (side > SIZE_MAX / sizeof(double) / 8) return HPCS_ERR_NOMEM;
+    double *mem = malloc((xt_len + nsides * side + 6 * nsub) * sizeof *mem + 5 * ngroups);
+    if (mem == NULL) return HPCS_ERR_NOMEM;
+    rolling_sub_scratch sc = {.xt = mem};
+    double *p = mem + xt_len;
+    for (int s = 0; s < 2; s++) {
+        sc.cnt[s] = p, sc.s1[s] = p + side, p += 2 * side;
+        sc.s2[s] = is_var ? p : NULL, p += is_var ? side : 0;
+    }
+    sc.tot = p, sc.after = p + 3 * nsub;
+    unsigned char *flags = (unsigned char *)(p + 6 * nsub);
+    sc.clean[0] = flags, sc.clean[1] = flags + ngroups, sc.from = flags + 2 * ngroups;
+    sc.kept[0] = flags + 3 * ngroups, sc.kept[1] = flags + 4 * ngroups;
+    int cur = 0;
+    for (int64_t b = first - 1; b < last; b++, cur = !cur) {
+        /* var/std: suffixes of block b with the shift of block b+1, its
+         * prefixes (and "before") with its own, as on the whole-block path. */
+        double ks = 0.0, kp = 0.0;
+        if (is_var) {
+            ks = HPCS_T(block_shift)(job->x, job->n, (b + 1) * job->block);
+            if (b >= first) kp = HPCS_T(block_shift)(job->x, job->n, b * job->block);
+        }
+        double before[3] = {0.0, agg_identity(op), 0.0};
+        int upto = 1;
+        for (int64_t gi = 0; gi < (int64_t)ngroups; gi++)
+            HPCS_T(rolling_sub_group)(job, b, gi, &sc, cur, b >= first, ks, kp, before, &upto, op);
+        /* For block b+1: "after" = totals of sub-blocks i+1 .. of block b,
+         * from[gi] = groups gi .. of block b all clean. */
+        double r[3] = {0.0, agg_identity(op), 0.0};
+        for (int64_t i = (int64_t)nsub - 1; i >= 0; i--) {
+            double *af = sc.after + i * 3;
+            const double *t = sc.tot + i * 3;
+            af[0] = r[0], af[1] = r[1], af[2] = r[2];
+            agg_merge(&r[0], &r[1], &r[2], t[0], t[1], t[2], op);
+        }
+        unsigned char f = 1;
+        for (int64_t gi = (int64_t)ngroups - 1; gi >= 0; gi--) sc.from[gi] = f = f && sc.clean[cur][gi];
+    }
+    free(mem);
+    return HPCS_OK;
+}
+
 /* Outputs of the windows ending in blocks [first, last).  Everything a block
  * needs — its shift and the previous block's suffixes — is recomputed here
  * from the input, so any split of the blocks gives the same bits. */
 HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, int64_t first,
                                                int64_t last, const int op)
 {
+    if (job->nsub > 1) return HPCS_T(rolling_sub_blocks)(job, first, last, op);
     const size_t block = (size_t)job->block;
     /* Scratch is ~5 * group * block doubles: long blocks go one at a time. */
     const int group = block <= ROLLING_GROUP_MAX_BLOCK ? ROLLING_GROUP : 1;
@@ -266,6 +578,13 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     if (n == 0) return HPCS_OK;
     HPCS_T(rolling_job) job = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a};
     job.block = a->window < job.span ? a->window : job.span;
+    job.nsub = 1, job.sub = job.block;
+    if (job.block > ROLLING_SUB_FROM) { /* sub-blocks of about ROLLING_SUB */
+        /* whole groups: no idle lanes */
+        job.nsub = ((job.block - 1) / ROLLING_SUB / ROLLING_SUB_GROUP + 1) * ROLLING_SUB_GROUP;
+        job.sub = (job.block - 1) / job.nsub + 1;
+        job.nsub = (job.block - 1) / job.sub + 1;
+    }
     job.nblocks = (job.span - 1) / job.block + 1; /* span >= 1: no overflow */
     /* Whole groups per task: a task's last group would otherwise be
      * partly idle lanes. */

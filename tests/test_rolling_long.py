@@ -1,0 +1,131 @@
+"""Rolling sum/mean/var/std/min/max over long windows (the sub-block path,
+windows over 640): brute-force reference, NaN/inf patterns, centring,
+offsets, thread counts."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+
+import hpcs
+
+N = 8_000
+WINDOWS = (641, 1023, 2500)
+
+
+def _series(kind: str) -> np.ndarray:
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(N) * 10 + 3
+    if kind == "sparse-nan":
+        x[rng.integers(0, N, 5)] = np.nan
+    elif kind == "dense-nan":
+        x[rng.random(N) < 0.3] = np.nan
+    elif kind == "nan-run":
+        x[3000:5500] = np.nan
+    elif kind == "inf":
+        x[[100, 4000, 4001]] = [np.inf, -np.inf, np.inf]
+        x[7000] = np.nan
+    return x
+
+
+def _reference(x: np.ndarray, window: int, center: bool) -> tuple[dict, np.ndarray]:
+    """Window ending at i + offset, clipped to the series, by brute force:
+    the results and the counts of valid values."""
+    offset = (window - 1) // 2 if center else 0
+    pad = np.concatenate([np.full(window - 1, np.nan), x, np.full(offset, np.nan)])
+    view = sliding_window_view(pad, window)[offset:offset + x.size]
+    count = (~np.isnan(view)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # empty windows
+        total = np.nansum(view, axis=1)
+        ref = {"sum": total, "mean": total / count}
+        filled_hi = np.where(np.isnan(view), -np.inf, view)
+        filled_lo = np.where(np.isnan(view), np.inf, view)
+        ref["max"] = filled_hi.max(axis=1)
+        ref["min"] = filled_lo.min(axis=1)
+        finite = np.where(np.isfinite(view), view, np.nan)
+        ref["var"] = np.where(np.isfinite(total), np.nanvar(finite, axis=1), np.nan)
+        ref["std"] = np.sqrt(ref["var"])
+    return ref, count
+
+
+@pytest.mark.parametrize("kind", ["clean", "sparse-nan", "dense-nan", "nan-run", "inf"])
+@pytest.mark.parametrize("window", WINDOWS)
+def test_long_windows_match_brute_force(kind: str, window: int) -> None:
+    x = _series(kind)
+    for center in (False, True):
+        full, count = _reference(x, window, center)
+        for min_periods in (1, window // 2, window):
+            ref = {op: np.where(count < min_periods, np.nan, r) for op, r in full.items()}
+            for op in ("sum", "mean", "var", "std", "min", "max"):
+                got = getattr(hpcs, f"rolling_{op}")(x, window, min_periods=min_periods,
+                                                      center=center)
+                np.testing.assert_array_equal(np.isnan(got), np.isnan(ref[op]), err_msg=op)
+                if op in ("min", "max"):
+                    np.testing.assert_array_equal(got, ref[op], err_msg=op)
+                else:
+                    np.testing.assert_allclose(got, ref[op], rtol=1e-12, atol=1e-9, err_msg=op)
+
+
+def test_long_window_float32() -> None:
+    x = _series("sparse-nan")
+    ref, _ = _reference(x.astype(np.float32).astype(np.float64), 1000, False)
+    got = hpcs.rolling_mean(x.astype(np.float32), 1000, min_periods=1)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, ref["mean"].astype(np.float32), rtol=1e-6)
+
+
+def test_long_window_no_drift_and_inf_leaves() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(400_000) * 1e6
+    x[::5000] = 1e15  # huge values entering and leaving the window
+    x[1000] = np.inf
+    got = hpcs.rolling_sum(x, 3000)
+    tail = slice(-20_000, None)
+    exact = sliding_window_view(x[-(20_000 + 2999):], 3000).sum(axis=1)
+    np.testing.assert_allclose(got[tail], exact, rtol=1e-9, atol=1e-3)
+    assert np.isinf(got[2999:4000]).all() and np.isfinite(got[4000:]).all()
+
+
+@pytest.mark.parametrize("window", [1000, 4099])
+def test_long_window_var_of_offset_data(window: int) -> None:
+    rng = np.random.default_rng(6)
+    noise = rng.standard_normal(60_000)
+    noise[30_000:] += 50  # a level shift inside the series
+    x = 1e9 + noise  # x - 1e9 is exact, so `noise` is the exact data
+    exact = sliding_window_view(noise, window).var(axis=1)
+    got = hpcs.rolling_var(x, window)[window - 1:]
+    assert (np.abs(got - exact) / exact).max() <= 1e-7
+    got_std = hpcs.rolling_std(x, window, ddof=1)[window - 1:]
+    exact_std = sliding_window_view(noise, window).std(axis=1, ddof=1)
+    assert (np.abs(got_std - exact_std) / exact_std).max() <= 1e-7
+    const = np.full(20_000, 0.1) + 1e6
+    assert (hpcs.rolling_var(const, window)[window - 1:] == 0.0).all()
+
+
+@pytest.fixture
+def thread_everything():
+    old = hpcs.get_thresholds()
+    hpcs.set_thresholds({name: 1 for name in old})
+    yield
+    hpcs.set_thresholds(old)
+    hpcs.set_num_threads(0)
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "var", "std", "min", "max"])
+def test_long_windows_bit_identical_for_any_thread_count(op: str, thread_everything) -> None:
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(700_001)
+    x[rng.integers(0, x.size, 30)] = np.nan
+    x[200_000:200_050] = np.nan
+    for window in (1000, 5003, 70_000):
+        for center in (False, True):
+            results = []
+            for threads in (1, 2, 3, 8):
+                hpcs.set_num_threads(threads)
+                results.append(getattr(hpcs, f"rolling_{op}")(x, window, min_periods=1,
+                                                              center=center).tobytes())
+            assert all(r == results[0] for r in results[1:]), (window, center)
