@@ -31,7 +31,6 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
  * arithmetic is unchanged by the grouping and the vector width, so the
  * bits depend on neither (nor on the clone). */
 #define ROLLING_GROUP 16
-#define ROLLING_GROUP_MAX_BLOCK 65536 /* longer blocks: one at a time (scratch size) */
 /* Blocks longer than ROLLING_SUB_FROM go by sub-blocks of about ROLLING_SUB
  * positions (see rolling_sub_blocks), in groups of ROLLING_SUB_GROUP (16:
  * with 8 GCC did not vectorize the lane loops).  One core, 10M float64:
@@ -548,13 +547,11 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, i
                                                int64_t last, const int op)
 {
     if (job->nsub > 1) return HPCS_T(rolling_sub_blocks)(job, first, last, op);
-    const size_t block = (size_t)job->block;
-    /* Scratch is ~5 * group * block doubles: long blocks go one at a time. */
-    const int group = block <= ROLLING_GROUP_MAX_BLOCK ? ROLLING_GROUP : 1;
+    const size_t block = (size_t)job->block; /* <= ROLLING_SUB_FROM */
+    const int group = ROLLING_GROUP;
     const size_t suffix_len = (block + 1) * (size_t)group;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
     const size_t xt_len = block * (size_t)(group + 1);
-    if (block > SIZE_MAX / sizeof(double) / 8 / (size_t)group) return HPCS_ERR_NOMEM;
     double *mem = malloc((xt_len + (is_var ? 3 : 2) * suffix_len) * sizeof *mem);
     if (mem == NULL) return HPCS_ERR_NOMEM;
     rolling_scratch sc = {.xt = mem, .cnt = mem + xt_len};
@@ -562,10 +559,7 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_blocks)(const HPCS_T(rolling_job) *job, i
     sc.s2 = is_var ? sc.s1 + suffix_len : NULL;
     for (int64_t b = first; b < last; b += group) {
         const int64_t g = last - b < group ? last - b : group;
-        if (group == ROLLING_GROUP)
-            HPCS_T(rolling_group)(job, b, g, &sc, ROLLING_GROUP, op);
-        else
-            HPCS_T(rolling_group)(job, b, 1, &sc, 1, op);
+        HPCS_T(rolling_group)(job, b, g, &sc, ROLLING_GROUP, op);
     }
     free(mem);
     return HPCS_OK;
