@@ -632,16 +632,14 @@ HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
     const int64_t h = c / 2, na = h, nb = c - h, k = (c - 1) / 2;
 #define RO_DEV_A(j) fabs(ro_svalue(keys[h - 1 - (j)]) - m)
 #define RO_DEV_B(j) fabs(ro_svalue(keys[h + (j)]) - m)
-    /* The first i in [lo, lo + len) with a[i] >= b[k - i], else lo + len
-     * (a monotone test): a bisection without branches (random outcomes). */
+    /* The first i in [lo, lo + len) with a[i] >= b[k - i], else lo + len;
+     * selects instead of branches (the outcomes are random). */
     int64_t i = ro_max(0, k + 1 - nb), len = ro_min(k + 1, na) - i;
     while (len > 0) {
         const int64_t half = len / 2;
-        /* All ones if a[i + half] < b[k - i - half]: the answer lies past
-         * i + half.  Masks, as GCC turns the plain selects into a branch. */
-        const int64_t more = -(int64_t)(RO_DEV_A(i + half) < RO_DEV_B(k - i - half));
-        i += (half + 1) & more;
-        len = half + ((len - 2 * half - 1) & more);
+        const int more = RO_DEV_A(i + half) < RO_DEV_B(k - i - half);
+        i = more ? i + half + 1 : i;
+        len = more ? len - half - 1 : half;
     }
     const int64_t j = k + 1 - i; /* the k + 1 smallest: a[0..i), b[0..j) */
     const double da = i > 0 ? RO_DEV_A(i - 1) : -INFINITY, db = j > 0 ? RO_DEV_B(j - 1) : -INFINITY;
