@@ -34,3 +34,13 @@ def expected_clone() -> None:
     if expected:
         active = hpcs.simd_info()["isa"]
         assert active == expected, f"expected the {expected} clone, {active} is active"
+
+
+@pytest.fixture
+def thread_everything():
+    """Thresholds of 1 element: every input takes the threaded path."""
+    old = hpcs.get_thresholds()
+    hpcs.set_thresholds({name: 1 for name in old})
+    yield
+    hpcs.set_thresholds(old)
+    hpcs.set_num_threads(0)

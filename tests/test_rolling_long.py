@@ -106,15 +106,6 @@ def test_long_window_var_of_offset_data(window: int) -> None:
     assert (hpcs.rolling_var(const, window)[window - 1:] == 0.0).all()
 
 
-@pytest.fixture
-def thread_everything():
-    old = hpcs.get_thresholds()
-    hpcs.set_thresholds({name: 1 for name in old})
-    yield
-    hpcs.set_thresholds(old)
-    hpcs.set_num_threads(0)
-
-
 @pytest.mark.parametrize("op", ["sum", "mean", "var", "std", "min", "max"])
 def test_long_windows_bit_identical_for_any_thread_count(op: str, thread_everything) -> None:
     rng = np.random.default_rng(4)

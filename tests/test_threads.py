@@ -23,16 +23,6 @@ def _call(op: Op, x: np.ndarray) -> object:
     return op.fast(x, *args, skipna=True, **variant)
 
 
-@pytest.fixture
-def thread_everything():
-    """Thresholds of 1 element: every input takes the threaded path."""
-    old = hpcs.get_thresholds()
-    hpcs.set_thresholds({name: 1 for name in old})
-    yield
-    hpcs.set_thresholds(old)
-    hpcs.set_num_threads(0)
-
-
 @pytest.mark.parametrize("op", OPS.values(), ids=lambda o: o.name)
 def test_bit_identical_for_any_thread_count(op: Op, thread_everything) -> None:
     rng = np.random.default_rng(0)
