@@ -130,24 +130,44 @@ HPCS_API hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t
 
 /* ---- fork-join loop ---------------------------------------------------- */
 
-typedef struct parallel_job {
+/* Each thread owns a contiguous run of the tasks and takes them in order;
+ * one that has finished its run helps the others with theirs.  Contiguous
+ * runs keep the threads on separate pages of a fresh output: when they took
+ * small tasks in turn, both faulted on the same huge pages, and the kernel's
+ * zeroing of those pages ran one thread after the other (10M-element
+ * rolling_sum, 2 threads, fresh output: 16.8 -> 14.3 ms). */
+typedef struct parallel_job parallel_job;
+
+typedef struct worker {
+    _Atomic int64_t next; /* the worker's run of tasks is [next, end) */
+    int64_t end;
+    parallel_job *job;
+    int64_t index;
+    pthread_t thread;
+} __attribute__((aligned(64))) worker; /* one cache line each: `next` is contended */
+
+struct parallel_job {
     hpcs__task_fn fn;
     void *ctx;
-    int64_t ntasks;
-    _Atomic int64_t next;
+    int64_t nthreads;
     _Atomic int status;
-} parallel_job;
+    worker workers[];
+};
 
 static void *parallel_worker(void *arg)
 {
-    parallel_job *job = arg;
-    for (;;) {
-        int64_t task = atomic_fetch_add(&job->next, 1);
-        if (task >= job->ntasks || atomic_load(&job->status) != HPCS_OK) break;
-        hpcs_status st = job->fn(job->ctx, task);
-        if (st != HPCS_OK) {
-            int expected = HPCS_OK;
-            atomic_compare_exchange_strong(&job->status, &expected, (int)st);
+    const worker *self = arg;
+    parallel_job *job = self->job;
+    for (int64_t k = 0; k < job->nthreads; k++) { /* its own run first */
+        worker *owner = &job->workers[(self->index + k) % job->nthreads];
+        for (;;) {
+            int64_t task = atomic_fetch_add(&owner->next, 1);
+            if (task >= owner->end || atomic_load(&job->status) != HPCS_OK) break;
+            hpcs_status st = job->fn(job->ctx, task);
+            if (st != HPCS_OK) {
+                int expected = HPCS_OK;
+                atomic_compare_exchange_strong(&job->status, &expected, (int)st);
+            }
         }
     }
     return NULL;
@@ -166,19 +186,29 @@ static hpcs_status serial_for(int64_t ntasks, hpcs__task_fn fn, void *ctx)
 
 hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx)
 {
+    enum { MAX_THREADS = 256 };
     if (nthreads <= 1 || ntasks <= 1) return serial_for(ntasks, fn, ctx);
-    parallel_job job = {.fn = fn, .ctx = ctx, .ntasks = ntasks};
-    atomic_init(&job.next, 0);
-    atomic_init(&job.status, HPCS_OK);
     if (nthreads > ntasks) nthreads = ntasks;
-    enum { MAX_WORKERS = 255 };
-    if (nthreads > MAX_WORKERS + 1) nthreads = MAX_WORKERS + 1;
-    pthread_t workers[MAX_WORKERS];
-    int64_t started = 0;
-    for (; started < nthreads - 1; started++)
-        if (pthread_create(&workers[started], NULL, parallel_worker, &job) != 0)
-            break; /* fewer threads: the remaining tasks still run below */
-    parallel_worker(&job);
-    for (int64_t i = 0; i < started; i++) pthread_join(workers[i], NULL);
-    return (hpcs_status)atomic_load(&job.status);
+    if (nthreads > MAX_THREADS) nthreads = MAX_THREADS;
+    parallel_job *job = aligned_alloc(
+        _Alignof(worker), sizeof *job + (size_t)nthreads * sizeof(worker));
+    if (job == NULL) return HPCS_ERR_NOMEM;
+    job->fn = fn, job->ctx = ctx, job->nthreads = nthreads;
+    atomic_init(&job->status, HPCS_OK);
+    const int64_t run = ntasks / nthreads, longer_runs = ntasks % nthreads;
+    for (int64_t k = 0, first = 0; k < nthreads; k++) {
+        worker *w = &job->workers[k];
+        atomic_init(&w->next, first);
+        first += run + (k < longer_runs);
+        w->end = first, w->job = job, w->index = k;
+    }
+    int64_t started = 1; /* the caller is worker 0 */
+    while (started < nthreads && pthread_create(&job->workers[started].thread, NULL,
+                                                parallel_worker, &job->workers[started]) == 0)
+        started++; /* on failure the running workers take over the missing ones' runs */
+    parallel_worker(&job->workers[0]);
+    for (int64_t k = 1; k < started; k++) pthread_join(job->workers[k].thread, NULL);
+    hpcs_status st = (hpcs_status)atomic_load(&job->status);
+    free(job);
+    return st;
 }

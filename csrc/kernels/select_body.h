@@ -224,14 +224,16 @@ HPCS_INLINE hpcs_status HPCS_T(bracket_run)(HPCS_T(bracket_job) *job, int phase,
     return hpcs__parallel_for(nthreads, nchunks, HPCS_T(bracket_task), job);
 }
 
-/* Number of valid (non-NaN) values of the slice; job->tally must hold one
- * entry per chunk. */
-HPCS_INLINE int64_t HPCS_T(bracket_count)(HPCS_T(bracket_job) *job, int64_t nthreads)
+/* *count = number of valid (non-NaN) values of the slice; job->tally must
+ * hold one entry per chunk. */
+HPCS_INLINE hpcs_status HPCS_T(bracket_count)(HPCS_T(bracket_job) *job, int64_t nthreads,
+                                              int64_t *count)
 {
-    HPCS_T(bracket_run)(job, 0, nthreads);
+    hpcs_status st = HPCS_T(bracket_run)(job, 0, nthreads);
     int64_t valid = 0;
     for (int64_t c = 0; c < (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK; c++) valid += job->tally[c].valid;
-    return valid;
+    *count = valid;
+    return st;
 }
 
 /* Values of ranks k <= k2 (k2 - k small) among the `count` valid values.
@@ -306,11 +308,11 @@ static hpcs_status HPCS_T(robust_bracketed)(const T *x, int64_t n, const hpcs__r
 {
     HPCS_T(bracket_job) job = HPCS_T(bracket_job_for)(x, n);
     if (job.tally == NULL) return HPCS_ERR_NOMEM;
-    hpcs_status st = HPCS_OK;
-    const int64_t count = HPCS_T(bracket_count)(&job, a->nthreads);
-    if (count == 0 || (count < n && !(a->flags & HPCS_SKIPNA))) {
+    int64_t count;
+    hpcs_status st = HPCS_T(bracket_count)(&job, a->nthreads, &count);
+    if (st == HPCS_OK && (count == 0 || (count < n && !(a->flags & HPCS_SKIPNA)))) {
         *out = NAN;
-    } else {
+    } else if (st == HPCS_OK) {
         const int64_t k = (count - 1) / 2, k2 = count % 2 ? k : k + 1;
         double lo, hi;
         st = HPCS_T(bracket_ranks)(&job, count, k, k2, a->nthreads, &lo, &hi);
@@ -387,8 +389,8 @@ static hpcs_status HPCS_T(quantile_bracketed)(const T *x, int64_t n, const hpcs_
 {
     HPCS_T(bracket_job) job = HPCS_T(bracket_job_for)(x, n);
     if (job.tally == NULL) return HPCS_ERR_NOMEM;
-    hpcs_status st = HPCS_OK;
-    const int64_t count = HPCS_T(bracket_count)(&job, a->nthreads);
+    int64_t count;
+    hpcs_status st = HPCS_T(bracket_count)(&job, a->nthreads, &count);
     for (int64_t k = 0; k < a->nq && st == HPCS_OK; k++) {
         if (count == 0 || (count < n && !(a->flags & HPCS_SKIPNA))) {
             out[k * out_stride] = NAN;
