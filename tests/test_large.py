@@ -11,34 +11,37 @@ import pytest
 import hpcs
 from hpcs import _reference as reference
 
-N = 200_003  # above the bracketing threshold (2**15), several chunks
+N = 200_003  # several chunks
+# Bracketing starts at 1024 values (select_body.h): at it, mid-size, large.
+SIZES = (1_024, 5_001, N)
 
 
-def _cases() -> list[tuple[str, np.ndarray]]:
+def _cases(n: int) -> list[tuple[str, np.ndarray]]:
     rng = np.random.default_rng(11)
-    x = rng.standard_normal(N)
+    x = rng.standard_normal(n)
     with_nan = x.copy()
-    with_nan[rng.integers(0, N, N // 10)] = np.nan
+    with_nan[rng.integers(0, n, n // 10)] = np.nan
     with_inf = x.copy()
-    with_inf[rng.integers(0, N, 50)] = np.inf
-    with_inf[rng.integers(0, N, 50)] = -np.inf
-    bimodal = np.where(rng.random(N) < 0.5, -1e6, 1e6) + rng.standard_normal(N)
+    with_inf[rng.integers(0, n, 50)] = np.inf
+    with_inf[rng.integers(0, n, 50)] = -np.inf
+    bimodal = np.where(rng.random(n) < 0.5, -1e6, 1e6) + rng.standard_normal(n)
     return [
         ("normal", x),
         ("nan", with_nan),
         ("inf", with_inf),
-        ("ties", rng.integers(0, 3, N).astype(float)),
-        ("constant", np.full(N, 7.0)),
+        ("ties", rng.integers(0, 3, n).astype(float)),
+        ("constant", np.full(n, 7.0)),
         ("sorted", np.sort(x)),
         ("reversed", np.sort(x)[::-1].copy()),
         ("bimodal", bimodal),
-        ("mostly_nan", np.where(rng.random(N) < 0.9, np.nan, x)),
+        ("mostly_nan", np.where(rng.random(n) < 0.9, np.nan, x)),
         ("float32", x.astype(np.float32)),
-        ("heavy_tail", rng.standard_cauchy(N)),
+        ("heavy_tail", rng.standard_cauchy(n)),
     ]
 
 
-@pytest.mark.parametrize("label,x", _cases(), ids=[c[0] for c in _cases()])
+@pytest.mark.parametrize("label,x", [c for n in SIZES for c in _cases(n)],
+                         ids=[f"{c[0]}-{n}" for n in SIZES for c in _cases(n)])
 @pytest.mark.parametrize("skipna", [False, True])
 def test_large_order_statistics_exact(label: str, x: np.ndarray, skipna: bool) -> None:
     xd = x.astype(np.float64)

@@ -12,12 +12,20 @@
  * Several ranks (quantiles, or the two middle values of an even count) are
  * selected in increasing order, each on the part right of the previous
  * one, which the previous selection already partitioned.
+ *
+ * Slices of SELECT_BRACKET_MIN values or more are bracketed first (below):
+ * branch-free passes over the input leave only the few values near the
+ * wanted ranks to the selection, whose partitioning loops mispredict about
+ * once per element on data the branch predictor has not seen.  (Timing
+ * repeated calls on one array hides this: the predictor learns the data.
+ * Over 64 different arrays of 10 000 normals, a median took 92 us copied
+ * and selected, 45 us bracketed.)
  */
 #ifndef SELECT_SMALL
 #define SELECT_SMALL 600 /* below this, plain partitioning about a[k] */
 /* Slices from this size use bracketing (below) instead of a full copy. */
-#define SELECT_BRACKET_MIN ((int64_t)1 << 15)
-#define SELECT_SAMPLE 65536 /* sample size for the bracketing pivots */
+#define SELECT_BRACKET_MIN 1024
+#define SELECT_SAMPLE 65536 /* largest sample for the bracketing pivots */
 
 /* Per-chunk tallies of a bracketing pass. */
 typedef struct bracket_tally {
@@ -29,6 +37,15 @@ HPCS_INLINE void sel_swap(double *a, int64_t i, int64_t j)
     double t = a[i];
     a[i] = a[j];
     a[j] = t;
+}
+
+/* Sample size for bracketing n values.  Selecting the pivots in a sample of
+ * m costs ~m branchy steps, and ~4n/sqrt(m) values fall between them (the
+ * margin below); m = (2n)^(2/3) balances the two. */
+HPCS_INLINE int64_t bracket_sample_size(int64_t n)
+{
+    const double m = cbrt(4.0 * (double)n * (double)n);
+    return m < (double)SELECT_SAMPLE ? (int64_t)m : SELECT_SAMPLE;
 }
 
 static void sel_heapsort(double *a, int64_t n)
@@ -243,8 +260,9 @@ static hpcs_status HPCS_T(bracket_ranks)(HPCS_T(bracket_job) *job, int64_t count
                                          int64_t k2, int64_t nthreads, double *vk, double *vk2)
 {
     const int64_t n = job->n, nchunks = (n + HPCS_CHUNK - 1) / HPCS_CHUNK;
-    const int64_t stride = n / SELECT_SAMPLE > 0 ? n / SELECT_SAMPLE : 1;
-    double *sample = malloc(SELECT_SAMPLE * sizeof *sample);
+    const int64_t want = bracket_sample_size(n);
+    const int64_t stride = n / want > 0 ? n / want : 1;
+    double *sample = malloc((size_t)want * sizeof *sample);
     int64_t *offset = malloc((size_t)nchunks * sizeof *offset);
     double *inside = NULL;
     hpcs_status st = HPCS_ERR_INTERNAL;
@@ -253,13 +271,15 @@ static hpcs_status HPCS_T(bracket_ranks)(HPCS_T(bracket_job) *job, int64_t count
         goto cleanup;
     }
     int64_t m = 0;
-    for (int64_t i = 0; i < n && m < SELECT_SAMPLE; i += stride) {
+    for (int64_t i = 0; i < n && m < want; i += stride) {
         double v = job->dev ? fabs((double)job->x[i] - job->center) : (double)job->x[i];
         if (v == v) sample[m++] = v;
     }
-    if (m < SELECT_SAMPLE / 4) goto cleanup; /* mostly NaN: not worth it */
-    /* Sample ranks of k and k2, widened by ~3 standard deviations. */
-    const double margin = 3.0 * sqrt((double)m) + 2.0;
+    if (m < want / 4) goto cleanup; /* mostly NaN: not worth it */
+    /* Sample ranks of k and k2, widened by 4 standard deviations (a sample
+     * rank's is at most sqrt(m)/2): a miss, which only costs the copy path,
+     * is a ~1e-4 event. */
+    const double margin = 2.0 * sqrt((double)m) + 2.0;
     const double rk = (double)k / (double)count * (double)m - margin;
     const double rk2 = (double)(k2 + 1) / (double)count * (double)m + margin;
     job->lo = rk < 0.0 ? -INFINITY : select_rank(sample, 0, m, (int64_t)rk);
@@ -272,7 +292,7 @@ static hpcs_status HPCS_T(bracket_ranks)(HPCS_T(bracket_job) *job, int64_t count
         middle += job->tally[c].middle;
     }
     st = HPCS_ERR_INTERNAL;
-    if (below > k || below + middle <= k2 || middle > n / 4 + SELECT_SAMPLE) goto cleanup;
+    if (below > k || below + middle <= k2 || middle > n / 4 + want) goto cleanup;
     inside = malloc((size_t)(middle + nchunks) * sizeof *inside);
     if (inside == NULL) {
         st = HPCS_ERR_NOMEM;
