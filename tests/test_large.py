@@ -61,6 +61,22 @@ def test_large_order_statistics_exact(label: str, x: np.ndarray, skipna: bool) -
         assert np.array_equal(hpcs.mad(x, skipna=skipna), mad, equal_nan=True), label
 
 
+def test_selection_past_the_partition_buffer() -> None:
+    """Ranges over 2**21 values are partitioned in place, shorter ones out of
+    place (select_body.h): ties defeat the bracketing, so the copy path
+    selects on all 3M values and takes both partitions."""
+    rng = np.random.default_rng(13)
+    x = rng.integers(0, 5, 3_000_001).astype(np.float64)
+    x[::1000] = -0.0
+    assert hpcs.median(x) == np.median(x)
+    np.testing.assert_array_equal(hpcs.quantile(x, [0.1, 0.5, 0.93]),
+                                  np.quantile(x, [0.1, 0.5, 0.93]))
+    spread = rng.standard_normal(3_000_001)
+    spread[:2_000_000] = 1.0  # one value holds the middle: a bracket miss
+    assert hpcs.median(spread) == np.median(spread)
+    assert hpcs.mad(spread) == np.median(np.abs(spread - np.median(spread)))
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_large_results_do_not_depend_on_threads(threads: int) -> None:
     rng = np.random.default_rng(12)
