@@ -142,7 +142,6 @@ typedef struct worker {
     _Atomic int64_t next; /* the worker's run of tasks is [next, end) */
     int64_t end;
     parallel_job *job;
-    int64_t index;
     pthread_t thread;
 } __attribute__((aligned(64))) worker; /* one cache line each: `next` is contended */
 
@@ -159,7 +158,7 @@ static void *parallel_worker(void *arg)
     const worker *self = arg;
     parallel_job *job = self->job;
     for (int64_t k = 0; k < job->nthreads; k++) { /* its own run first */
-        worker *owner = &job->workers[(self->index + k) % job->nthreads];
+        worker *owner = &job->workers[(self - job->workers + k) % job->nthreads];
         for (;;) {
             int64_t task = atomic_fetch_add(&owner->next, 1);
             if (task >= owner->end || atomic_load(&job->status) != HPCS_OK) break;
@@ -200,7 +199,7 @@ hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn f
         worker *w = &job->workers[k];
         atomic_init(&w->next, first);
         first += run + (k < longer_runs);
-        w->end = first, w->job = job, w->index = k;
+        w->end = first, w->job = job;
     }
     int64_t started = 1; /* the caller is worker 0 */
     while (started < nthreads && pthread_create(&job->workers[started].thread, NULL,

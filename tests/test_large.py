@@ -40,8 +40,10 @@ def _cases(n: int) -> list[tuple[str, np.ndarray]]:
     ]
 
 
-@pytest.mark.parametrize("label,x", [c for n in SIZES for c in _cases(n)],
-                         ids=[f"{c[0]}-{n}" for n in SIZES for c in _cases(n)])
+CASES = [(f"{label}-{n}", x) for n in SIZES for label, x in _cases(n)]
+
+
+@pytest.mark.parametrize("label,x", CASES, ids=[label for label, _ in CASES])
 @pytest.mark.parametrize("skipna", [False, True])
 def test_large_order_statistics_exact(label: str, x: np.ndarray, skipna: bool) -> None:
     xd = x.astype(np.float64)
@@ -63,8 +65,10 @@ def test_large_order_statistics_exact(label: str, x: np.ndarray, skipna: bool) -
 
 def test_selection_past_the_partition_buffer() -> None:
     """Ranges over 2**21 values are partitioned in place, shorter ones out of
-    place (select_body.h): ties defeat the bracketing, so the copy path
-    selects on all 3M values and takes both partitions."""
+    place (select_body.h).  x: ties at the median, so the bracketed values
+    are all equal.  spread: one value holds the middle two thirds, the
+    bracket misses, and the copy path selects on all 3M values, taking both
+    partitions."""
     rng = np.random.default_rng(13)
     x = rng.integers(0, 5, 3_000_001).astype(np.float64)
     x[::1000] = -0.0

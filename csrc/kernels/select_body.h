@@ -69,7 +69,7 @@ static void sel_heapsort(double *a, int64_t n)
     }
 }
 
-/* Partition a[left..right] about t = a[k] into three parts, out of place
+/* Partition a[left..right] about t into three parts, out of place
  * and branch-free: each value is written at both free ends of tmp and the
  * end it belongs to advances (values equal to t advance neither), so the
  * loop has no branch to mispredict — the in-place scan below mispredicts
