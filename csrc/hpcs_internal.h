@@ -64,6 +64,11 @@ int64_t hpcs__plan(int32_t family, int64_t elements, int64_t ntasks);
  * caller's included; nthreads <= 1: all on the caller); returns the first
  * failing status, else HPCS_OK. */
 hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx);
+/* The same for tasks that write `out_bytes` of `out`, task t about its t-th
+ * share in order: the caller faults the output in ahead of the other
+ * threads (see threads.c). */
+hpcs_status hpcs__parallel_for_output(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn,
+                                      void *ctx, void *out, size_t out_bytes);
 /* Series cut into nunits units of unit_len positions (blocks, chunks):
  * units per task — all of them on one thread, else enough for HPCS_CHUNK
  * positions a task. */

@@ -153,7 +153,10 @@ static hpcs_status run_layout(layout_job *job, int32_t family, int64_t *single_s
         int64_t rows = job->n > 0 ? HPCS_CHUNK / job->n : job->nslices;
         job->rows_per_task = rows < 1 ? 1 : rows;
         int64_t ntasks = (job->nslices + job->rows_per_task - 1) / job->rows_per_task;
-        return hpcs__parallel_for(hpcs__plan(family, total, ntasks), ntasks, contiguous_task, job);
+        /* Rolling: task t writes the t-th run of rows of the output. */
+        return hpcs__parallel_for_output(hpcs__plan(family, total, ntasks), ntasks, contiguous_task,
+                                         job, job->is_rolling ? job->out : NULL,
+                                         (size_t)total * job->elsize);
     }
     job->tile = tile_columns(job->n, job->inner);
     job->tiles_per_row = (job->inner + job->tile - 1) / job->tile;

@@ -16,6 +16,12 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE /* Linux 5.14; older kernels answer EINVAL */
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #include "hpcs_internal.h"
 
@@ -135,7 +141,18 @@ HPCS_API hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t
  * runs keep the threads on separate pages of a fresh output: when they took
  * small tasks in turn, both faulted on the same huge pages, and the kernel's
  * zeroing of those pages ran one thread after the other (10M-element
- * rolling_sum, 2 threads, fresh output: 16.8 -> 14.3 ms). */
+ * rolling_sum, 2 threads, fresh output: 16.8 -> 14.3 ms).
+ *
+ * Given the output, the caller first faults it in (MADV_POPULATE_WRITE)
+ * ahead of the other threads — their runs first, its own last, skipping
+ * tasks already taken — and computes only then.  Threads that fault a fresh
+ * output at the same time wait on each other in the kernel and, in a VM, in
+ * the hypervisor: a C probe writing a fresh 80 MB array from 2 threads took
+ * a median of 12.0 ms with a quarter of the calls above 38 ms; with one
+ * thread faulting ahead of the other, 13.7 ms median and 16 ms at worst.
+ * Faulting is only a hint (nobody waits for it; the tasks write the output
+ * as before), so a failed madvise — an old kernel, a mapping it refuses —
+ * just ends it. */
 typedef struct parallel_job parallel_job;
 
 typedef struct worker {
@@ -148,10 +165,46 @@ typedef struct worker {
 struct parallel_job {
     hpcs__task_fn fn;
     void *ctx;
+    char *out;         /* NULL: nothing to fault in */
+    size_t out_bytes;  /* task t writes about [t, t + 1) * task_bytes of out */
+    size_t task_bytes;
     int64_t nthreads;
     _Atomic int status;
     worker workers[];
 };
+
+/* Fault in the pages wholly inside task t's share of the output, unless its
+ * first page is in already (a reused output: populating present pages is
+ * not free, ~0.2 us a page); 0 when the kernel refuses. */
+static int populate_task(const parallel_job *job, int64_t t, uintptr_t page)
+{
+    const uintptr_t base = (uintptr_t)job->out;
+    uintptr_t lo = base + (size_t)t * job->task_bytes;
+    uintptr_t hi = lo + job->task_bytes;
+    if (hi > base + job->out_bytes) hi = base + job->out_bytes;
+    lo = (lo + page - 1) & ~(page - 1), hi &= ~(page - 1);
+    if (hi <= lo) return 1;
+    unsigned char resident = 0;
+    if (mincore((void *)lo, page, &resident) == 0 && (resident & 1)) return 1;
+    return madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE) == 0;
+}
+
+/* The caller's first job: the output of the tasks not yet taken, in runs
+ * 1, 2, ..., then in its own run 0. */
+static void populate_output(parallel_job *job)
+{
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    if (page == 0 || (page & (page - 1)) != 0) return;
+    for (int64_t k = 1; k <= job->nthreads; k++) {
+        worker *w = &job->workers[k % job->nthreads];
+        for (int64_t t = 0;; t++) {
+            const int64_t next = atomic_load(&w->next);
+            if (t < next) t = next; /* tasks taken are being written already */
+            if (t >= w->end) break;
+            if (atomic_load(&job->status) != HPCS_OK || !populate_task(job, t, page)) return;
+        }
+    }
+}
 
 static void *parallel_worker(void *arg)
 {
@@ -185,6 +238,12 @@ static hpcs_status serial_for(int64_t ntasks, hpcs__task_fn fn, void *ctx)
 
 hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn, void *ctx)
 {
+    return hpcs__parallel_for_output(nthreads, ntasks, fn, ctx, NULL, 0);
+}
+
+hpcs_status hpcs__parallel_for_output(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn,
+                                      void *ctx, void *out, size_t out_bytes)
+{
     enum { MAX_THREADS = 256 };
     if (nthreads <= 1 || ntasks <= 1) return serial_for(ntasks, fn, ctx);
     if (nthreads > ntasks) nthreads = ntasks;
@@ -193,6 +252,8 @@ hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn f
         _Alignof(worker), sizeof *job + (size_t)nthreads * sizeof(worker));
     if (job == NULL) return HPCS_ERR_NOMEM;
     job->fn = fn, job->ctx = ctx, job->nthreads = nthreads;
+    job->out = out, job->out_bytes = out_bytes;
+    job->task_bytes = out_bytes / (size_t)ntasks + 1;
     atomic_init(&job->status, HPCS_OK);
     const int64_t run = ntasks / nthreads, longer_runs = ntasks % nthreads;
     for (int64_t k = 0, first = 0; k < nthreads; k++) {
@@ -205,6 +266,7 @@ hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn f
     while (started < nthreads && pthread_create(&job->workers[started].thread, NULL,
                                                 parallel_worker, &job->workers[started]) == 0)
         started++; /* on failure the running workers take over the missing ones' runs */
+    if (out != NULL) populate_output(job);
     parallel_worker(&job->workers[0]);
     for (int64_t k = 1; k < started; k++) pthread_join(job->workers[k].thread, NULL);
     hpcs_status st = (hpcs_status)atomic_load(&job->status);

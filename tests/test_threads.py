@@ -26,30 +26,45 @@ def _call(op: Op, x: np.ndarray) -> object:
 @pytest.mark.parametrize("op", OPS.values(), ids=lambda o: o.name)
 def test_bit_identical_for_any_thread_count(op: Op, thread_everything) -> None:
     rng = np.random.default_rng(0)
-    inputs = [rng.standard_normal(300_001), rng.standard_normal((64, 2_000)),
-              rng.standard_normal((2_000, 64))]
-    inputs[0][::97] = np.nan
-    for x in inputs:
+    # A long series; columns (strided slices); rows (contiguous slices, whose
+    # rolling output the calling thread faults in ahead of the others).
+    inputs = [(rng.standard_normal(300_001), None), (rng.standard_normal((64, 2_000)), 0),
+              (rng.standard_normal((2_000, 64)), 0), (rng.standard_normal((40, 20_000)), -1)]
+    inputs[0][0][::97] = np.nan
+    for x, axis in inputs:
         results = []
         for threads in (1, 2, 3, 8):
             hpcs.set_num_threads(threads)
-            axis_kw = {} if x.ndim == 1 else {"axis": 0}
+            axis_kw = {} if axis is None else {"axis": axis}
             if op.rolling:
                 results.append(np.asarray(op.fast(x, 50, *(() if "q" not in op.variants[-1]
                                                           else (op.variants[-1]["q"],)),
                                                   min_periods=1, **axis_kw)))
             else:
-                results.append(np.asarray(_call(op, x) if x.ndim == 1 else
-                                          _call_axis(op, x)))
+                results.append(np.asarray(_call(op, x) if axis is None else
+                                          _call_axis(op, x, axis)))
         for r in results[1:]:
             assert r.tobytes() == results[0].tobytes(), op.name
 
 
-def _call_axis(op: Op, x: np.ndarray) -> object:
+def _call_axis(op: Op, x: np.ndarray, axis: int) -> object:
     variant = dict(op.variants[-1])
     q = variant.pop("q", None)
     args = () if q is None else (q,)
-    return op.fast(x, *args, axis=0, skipna=True, **variant)
+    return op.fast(x, *args, axis=axis, skipna=True, **variant)
+
+
+@pytest.mark.parametrize("op", ["rolling_mean", "rolling_median"])
+def test_threaded_rolling_into_a_file_backed_output(op: str, tmp_path, thread_everything) -> None:
+    """The calling thread faults the output in ahead of the others: a shared
+    file mapping takes it as well as fresh anonymous memory."""
+    x = np.random.default_rng(1).standard_normal(1_000_003)
+    hpcs.set_num_threads(1)
+    expected = getattr(hpcs, op)(x, 30)
+    hpcs.set_num_threads(2)
+    out = np.memmap(tmp_path / "out.f64", dtype=np.float64, mode="w+", shape=x.shape)
+    assert getattr(hpcs, op)(x, 30, out=out) is out
+    assert out.tobytes() == expected.tobytes()
 
 
 def test_threshold_changes_the_code_path() -> None:

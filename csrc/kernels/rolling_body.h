@@ -586,7 +586,7 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     job.blocks_per_task = (per_task + ROLLING_GROUP - 1) / ROLLING_GROUP * ROLLING_GROUP;
     if (job.blocks_per_task > job.nblocks) job.blocks_per_task = job.nblocks;
     const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
-    return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
+    return hpcs__parallel_for_output(a->nthreads, ntasks, task, &job, out, (size_t)n * sizeof(T));
 }
 
 #define ROLLING_KERNEL(name, op)                                                                   \

@@ -819,7 +819,7 @@ static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_
     job.nchunks = (n - 1 + a->offset) / job.chunk + 1;
     job.chunks_per_task = hpcs__units_per_task(job.nchunks, job.chunk, a->nthreads);
     const int64_t ntasks = (job.nchunks + job.chunks_per_task - 1) / job.chunks_per_task;
-    return hpcs__parallel_for(a->nthreads, ntasks, task, &job);
+    return hpcs__parallel_for_output(a->nthreads, ntasks, task, &job, out, (size_t)n * sizeof(T));
 }
 
 #define RO_KERNEL(name, op)                                                                       \
