@@ -25,9 +25,15 @@ def _cases(n: int) -> list[tuple[str, np.ndarray]]:
     with_inf[rng.integers(0, n, 50)] = np.inf
     with_inf[rng.integers(0, n, 50)] = -np.inf
     bimodal = np.where(rng.random(n) < 0.5, -1e6, 1e6) + rng.standard_normal(n)
+    one_nan = x.copy()
+    one_nan[n // 2 + 1] = np.nan  # off the bracketing sample's stride: found by the pass
     return [
         ("normal", x),
         ("nan", with_nan),
+        ("one_nan", one_nan),
+        # trending: the bracketed values crowd into a few chunks and
+        # overflow their regions (select_body.h), which gather them again
+        ("random_walk", np.cumsum(x)),
         ("inf", with_inf),
         ("ties", rng.integers(0, 3, n).astype(float)),
         ("constant", np.full(n, 7.0)),
@@ -86,24 +92,30 @@ def test_large_results_do_not_depend_on_threads(threads: int) -> None:
     rng = np.random.default_rng(12)
     x = rng.standard_normal(1_000_003)
     x[::777] = np.nan
+    walk = np.cumsum(rng.standard_normal(1_000_003))  # bracketed values overflow some chunks
+
+    def results() -> list[float]:
+        return [hpcs.median(x, skipna=True), hpcs.mad(x, skipna=True),
+                *hpcs.quantile(x, [0.1, 0.7], skipna=True), hpcs.sum(x, skipna=True),
+                hpcs.var(x, skipna=True), hpcs.median(walk), hpcs.mad(walk),
+                *hpcs.quantile(walk, [0.1, 0.7])]
+
     old = hpcs.get_thresholds()
     try:
         hpcs.set_thresholds({name: 1 for name in old})
         hpcs.set_num_threads(threads)
-        got = [hpcs.median(x, skipna=True), hpcs.mad(x, skipna=True),
-               *hpcs.quantile(x, [0.1, 0.7], skipna=True), hpcs.sum(x, skipna=True),
-               hpcs.var(x, skipna=True)]
+        got = results()
     finally:
         hpcs.set_thresholds(old)
         hpcs.set_num_threads(0)
     hpcs.set_num_threads(1)
     try:
-        serial = [hpcs.median(x, skipna=True), hpcs.mad(x, skipna=True),
-                  *hpcs.quantile(x, [0.1, 0.7], skipna=True), hpcs.sum(x, skipna=True),
-                  hpcs.var(x, skipna=True)]
+        serial = results()
     finally:
         hpcs.set_num_threads(0)
     assert np.array(got).tobytes() == np.array(serial).tobytes()
+    assert got[6] == np.median(walk)
+    np.testing.assert_array_equal(got[8:], np.quantile(walk, [0.1, 0.7]))
 
 
 # ---- 64-bit lengths --------------------------------------------------------
