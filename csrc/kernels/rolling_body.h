@@ -153,6 +153,28 @@ HPCS_INLINE double HPCS_T(block_shift)(const T *x, int64_t n, int64_t start)
     return 0.0;
 }
 
+/* Lane of scratch xt (row stride `stride`) for the edge of a series: rows
+ * [0, len) from x[start ..], NaN where outside [0, n), then NaN up to row
+ * `rows`.  No conditional loads: they vectorize into masked loads, which
+ * qemu-user 7.2 emulates without suppressing faults.  Returns whether
+ * every row below len was inside [0, n) and not NaN. */
+HPCS_INLINE int HPCS_T(rolling_load_lane)(const T *x, int64_t n, int64_t start, int64_t len,
+                                          int64_t rows, double *xt, int64_t stride)
+{
+    const int64_t lo = start >= 0 ? 0 : -start < len ? -start : len;
+    int64_t hi = n - start < len ? n - start : len;
+    if (hi < lo) hi = lo;
+    int clean = lo == 0 && hi == len;
+    for (int64_t j = 0; j < lo; j++) xt[j * stride] = NAN;
+    for (int64_t j = lo; j < hi; j++) {
+        const double v = (double)x[start + j];
+        clean &= v == v;
+        xt[j * stride] = v;
+    }
+    for (int64_t j = hi; j < rows; j++) xt[j * stride] = NAN;
+    return clean;
+}
+
 /* Block geometry of a series: window ends e run over [0, span), cut into
  * blocks of `block` positions (the window, or the whole span if shorter). */
 typedef struct HPCS_T(rolling_job) {
@@ -162,6 +184,18 @@ typedef struct HPCS_T(rolling_job) {
     int64_t sub, nsub; /* sub-blocks (nsub > 1: see rolling_sub_blocks) */
     const hpcs__rolling_args *a;
 } HPCS_T(rolling_job);
+
+/* Rows [0, rows) of a lane of scratch xt (row stride `stride`), the outputs
+ * of the windows ending at start .., go to out[end - offset] for the ends
+ * in [offset, span). */
+HPCS_INLINE void HPCS_T(rolling_store_lane)(const HPCS_T(rolling_job) *job, int64_t start,
+                                            int64_t rows, const double *xt, int64_t stride)
+{
+    const int64_t offset = job->a->offset;
+    const int64_t j0 = offset - start > 0 ? offset - start : 0;
+    const int64_t j1 = job->span - start < rows ? job->span - start : rows;
+    for (int64_t j = j0; j < j1; j++) job->out[start + j - offset] = (T)xt[j * stride];
+}
 
 /* Outputs of the windows ending in blocks b .. b+g-1 (g <= ROLLING_GROUP).
  * Window ends in block b+k combine a prefix of block b+k (lane k+1 of xt)
@@ -212,7 +246,7 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
 {
     const int L = G + 1;
     const T *x = job->x;
-    const int64_t n = job->n, block = job->block, offset = job->a->offset;
+    const int64_t n = job->n, block = job->block;
     double *restrict xt = sc->xt;
 
     /* Transpose blocks b-1 .. b+G-1 into lanes 0 .. G, noting NaNs. */
@@ -238,19 +272,9 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
                 for (int l = 0; l < L; l++) ROLLING_TAKE(l, j);
 #undef ROLLING_TAKE
         clean = !nan_seen;
-    } else {
-        /* Edge groups: lane by lane, the part inside [0, n) copied and the
-         * rest NaN, with no conditional loads (they vectorize into masked
-         * loads, which qemu-user 7.2 emulates without suppressing faults). */
-        for (int l = 0; l < L; l++) {
-            const int64_t start = first + l * block; /* series index of row 0 */
-            const int64_t lo = start >= 0 ? 0 : -start < block ? -start : block;
-            int64_t hi = n - start < block ? n - start : block;
-            if (hi < lo) hi = lo;
-            for (int64_t j = 0; j < lo; j++) xt[j * L + l] = NAN;
-            for (int64_t j = lo; j < hi; j++) xt[j * L + l] = (double)x[start + j];
-            for (int64_t j = hi; j < block; j++) xt[j * L + l] = NAN;
-        }
+    } else { /* edge groups: lane by lane (counted: clean stays 0) */
+        for (int l = 0; l < L; l++)
+            HPCS_T(rolling_load_lane)(x, n, first + l * block, block, block, xt + l, L);
     }
     double shift[ROLLING_GROUP] = {0};
     if (op == ROLL_VAR || op == ROLL_STD)
@@ -261,13 +285,9 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     else
         HPCS_T(rolling_scans)(xt, sc, block, shift, job->a, G, op, 1);
 
-    /* Transpose the results back: end e is written to out[e - offset]. */
-    for (int64_t k = 0; k < g; k++) {
-        const int64_t start = (b + k) * block;
-        const int64_t j0 = offset - start > 0 ? offset - start : 0;
-        const int64_t j1 = job->span - start < block ? job->span - start : block;
-        for (int64_t j = j0; j < j1; j++) job->out[start + j - offset] = (T)xt[j * L + k + 1];
-    }
+    /* Transpose the results back. */
+    for (int64_t k = 0; k < g; k++)
+        HPCS_T(rolling_store_lane)(job, (b + k) * block, block, xt + k + 1, L);
 }
 
 /* ---- Long windows: sub-blocks ---------------------------------------------
@@ -397,20 +417,8 @@ HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64
             }
         clean = !nan_seen;
     } else {
-        for (int k = 0; k < G; k++) {
-            const int64_t start = base + k * sub;
-            const int64_t lo = start >= 0 ? 0 : -start < len[k] ? -start : len[k];
-            int64_t hi = n - start < len[k] ? n - start : len[k];
-            if (hi < lo) hi = lo;
-            clean &= lo == 0 && hi == len[k];
-            for (int64_t j = 0; j < lo; j++) xt[j * G + k] = NAN;
-            for (int64_t j = lo; j < hi; j++) {
-                const double v = (double)x[start + j];
-                clean &= v == v;
-                xt[j * G + k] = v;
-            }
-            for (int64_t j = hi; j < sub; j++) xt[j * G + k] = NAN;
-        }
+        for (int k = 0; k < G; k++)
+            clean &= HPCS_T(rolling_load_lane)(x, n, base + k * sub, len[k], sub, xt + k, G);
         /* var/std: no value adds nothing under both shifts, so their
          * padding stays NaN and the suffixes are counted. */
         if (clean && !is_var)
@@ -478,14 +486,7 @@ HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, int64
             HPCS_T(rolling_sub_fwd)(xt, cp, s1p, s2p, sub, kp, mid, (double)block, pf, pf_lines,
                                     job->a, op, 0);
     }
-    /* Store: end e goes to out[e - offset], for ends in [offset, span). */
-    const int64_t offset = job->a->offset;
-    for (int k = 0; k < G; k++) {
-        const int64_t start = base + k * sub;
-        const int64_t j0 = offset - start > 0 ? offset - start : 0;
-        const int64_t j1 = job->span - start < len[k] ? job->span - start : len[k];
-        for (int64_t j = j0; j < j1; j++) job->out[start + j - offset] = (T)xt[j * G + k];
-    }
+    for (int k = 0; k < G; k++) HPCS_T(rolling_store_lane)(job, base + k * sub, len[k], xt + k, G);
 }
 
 /* Outputs of the windows ending in blocks [first, last), sub-block path. */
