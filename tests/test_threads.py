@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from typing import Optional
 
 import numpy as np
 import pytest
@@ -14,10 +15,14 @@ import hpcs
 from hpcs._ops import OPS, Op
 
 
-def _call(op: Op, x: np.ndarray) -> object:
+def _call(op: Op, x: np.ndarray, axis: Optional[int] = None) -> object:
+    """op on x with its last test variant (skipping NaN; rolling: window 50,
+    min_periods 1), along ``axis`` if given."""
     variant = dict(op.variants[-1])
     q = variant.pop("q", None)
     args = () if q is None else (q,)
+    if axis is not None:
+        variant["axis"] = axis
     if op.rolling:
         return op.fast(x, 50, *args, min_periods=1, **variant)
     return op.fast(x, *args, skipna=True, **variant)
@@ -35,23 +40,9 @@ def test_bit_identical_for_any_thread_count(op: Op, thread_everything) -> None:
         results = []
         for threads in (1, 2, 3, 8):
             hpcs.set_num_threads(threads)
-            axis_kw = {} if axis is None else {"axis": axis}
-            if op.rolling:
-                results.append(np.asarray(op.fast(x, 50, *(() if "q" not in op.variants[-1]
-                                                          else (op.variants[-1]["q"],)),
-                                                  min_periods=1, **axis_kw)))
-            else:
-                results.append(np.asarray(_call(op, x) if axis is None else
-                                          _call_axis(op, x, axis)))
+            results.append(np.asarray(_call(op, x, axis)))
         for r in results[1:]:
             assert r.tobytes() == results[0].tobytes(), op.name
-
-
-def _call_axis(op: Op, x: np.ndarray, axis: int) -> object:
-    variant = dict(op.variants[-1])
-    q = variant.pop("q", None)
-    args = () if q is None else (q,)
-    return op.fast(x, *args, axis=axis, skipna=True, **variant)
 
 
 @pytest.mark.parametrize("op", ["rolling_mean", "rolling_median"])
