@@ -59,15 +59,6 @@ HPCS_INLINE void rule_ranks(rank_rule rule, int64_t count, int64_t *k, int64_t *
     hpcs__quantile_pos(rule.q, count, rule.method, k, k2, &frac);
 }
 
-/* A quantile rule's weight of rank k2 (see hpcs__quantile_pos). */
-HPCS_INLINE double rule_frac(rank_rule rule, int64_t count)
-{
-    int64_t k, k2;
-    double frac;
-    hpcs__quantile_pos(rule.q, count, rule.method, &k, &k2, &frac);
-    return frac;
-}
-
 /* Whether a slice of n values, count of them valid, has a NaN statistic. */
 HPCS_INLINE int bracket_nan(int64_t count, int64_t n, int skipna)
 {
@@ -591,8 +582,15 @@ static hpcs_status HPCS_T(quantile_bracketed)(const T *x, int64_t n, const hpcs_
         double vlo, vhi;
         const rank_rule rule = {a->q[k], a->method};
         st = HPCS_T(bracket_ranks)(&job, rule, skipna, a->nthreads, &count, &vlo, &vhi);
-        if (st == HPCS_OK) out[k * out_stride] = bracket_nan(count, n, skipna) ? NAN
-                                                  : hpcs__lerp(vlo, vhi, rule_frac(rule, count));
+        if (st != HPCS_OK) break;
+        if (bracket_nan(count, n, skipna)) {
+            out[k * out_stride] = NAN;
+            continue;
+        }
+        int64_t lo, hi;
+        double frac;
+        hpcs__quantile_pos(a->q[k], count, a->method, &lo, &hi, &frac);
+        out[k * out_stride] = hpcs__lerp(vlo, vhi, frac);
     }
     free(job.tally);
     return st;
