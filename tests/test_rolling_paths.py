@@ -1,6 +1,7 @@
-"""Rolling sum/mean/var/std/min/max over long windows (the sub-block path,
-windows over 640): brute-force reference, NaN/inf patterns, centring,
-offsets, thread counts."""
+"""Rolling sum/mean/var/std/min/max on the kernel paths other than whole
+blocks: long windows (sub-blocks, windows over 640) and short windows of
+sum/mean (direct sums, windows up to 16).  Brute-force reference, NaN/inf
+patterns, centring, min_periods, thread counts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import hpcs
 
 N = 8_000
 WINDOWS = (641, 1023, 2500)
+#: Direct sums (ROLLING_DIRECT_MAX = 16 in rolling_body.h) and the first
+#: window past them.
+SHORT_WINDOWS = (1, 2, 10, 16, 17)
 
 
 def _series(kind: str) -> np.ndarray:
@@ -52,15 +56,13 @@ def _reference(x: np.ndarray, window: int, center: bool) -> tuple[dict, np.ndarr
     return ref, count
 
 
-@pytest.mark.parametrize("kind", ["clean", "sparse-nan", "dense-nan", "nan-run", "inf"])
-@pytest.mark.parametrize("window", WINDOWS)
-def test_long_windows_match_brute_force(kind: str, window: int) -> None:
+def _check_brute_force(kind: str, window: int, ops: tuple[str, ...]) -> None:
     x = _series(kind)
     for center in (False, True):
         full, count = _reference(x, window, center)
-        for min_periods in (1, window // 2, window):
+        for min_periods in sorted({1, max(1, window // 2), window}):
             ref = {op: np.where(count < min_periods, np.nan, r) for op, r in full.items()}
-            for op in ("sum", "mean", "var", "std", "min", "max"):
+            for op in ops:
                 got = getattr(hpcs, f"rolling_{op}")(x, window, min_periods=min_periods,
                                                       center=center)
                 np.testing.assert_array_equal(np.isnan(got), np.isnan(ref[op]), err_msg=op)
@@ -68,6 +70,31 @@ def test_long_windows_match_brute_force(kind: str, window: int) -> None:
                     np.testing.assert_array_equal(got, ref[op], err_msg=op)
                 else:
                     np.testing.assert_allclose(got, ref[op], rtol=1e-12, atol=1e-9, err_msg=op)
+
+
+KINDS = ["clean", "sparse-nan", "dense-nan", "nan-run", "inf"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("window", WINDOWS)
+def test_long_windows_match_brute_force(kind: str, window: int) -> None:
+    _check_brute_force(kind, window, ("sum", "mean", "var", "std", "min", "max"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("window", SHORT_WINDOWS)
+def test_short_windows_match_brute_force(kind: str, window: int) -> None:
+    _check_brute_force(kind, window, ("sum", "mean"))
+
+
+def test_short_window_cut_to_series() -> None:
+    """A window longer than the series is cut to it, below min_periods:
+    every output then lacks values, on the direct path too."""
+    x = np.arange(1.0, 6.0)
+    for op in ("sum", "mean"):
+        assert np.isnan(getattr(hpcs, f"rolling_{op}")(x, 9)).all()
+        assert np.isnan(getattr(hpcs, f"rolling_{op}")(x, 9, center=True)).all()
+        np.testing.assert_array_equal(hpcs.rolling_sum(x, 9, min_periods=5), [np.nan] * 4 + [15.0])
 
 
 def test_long_window_float32() -> None:
@@ -107,12 +134,12 @@ def test_long_window_var_of_offset_data(window: int) -> None:
 
 
 @pytest.mark.parametrize("op", ["sum", "mean", "var", "std", "min", "max"])
-def test_long_windows_bit_identical_for_any_thread_count(op: str, thread_everything) -> None:
+def test_bit_identical_for_any_thread_count(op: str, thread_everything) -> None:
     rng = np.random.default_rng(4)
     x = rng.standard_normal(700_001)
     x[rng.integers(0, x.size, 30)] = np.nan
     x[200_000:200_050] = np.nan
-    for window in (1000, 5003, 70_000):
+    for window in (3, 16, 1000, 5003, 70_000):
         for center in (False, True):
             results = []
             for threads in (1, 2, 3, 8):
