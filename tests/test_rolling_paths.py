@@ -1,6 +1,7 @@
 """Rolling sum/mean/var/std/min/max on the kernel paths other than whole
 blocks: long windows (sub-blocks, windows over 640) and short windows of
-sum/mean (direct sums, windows up to 16).  Brute-force reference, NaN/inf
+sum/mean (direct sums, windows up to 16); rolling_mad's short windows (8
+outputs side by side, windows up to 16).  Brute-force reference, NaN/inf
 patterns, centring, min_periods, thread counts."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 import hpcs
+from hpcs._reference import rolling_mad as reference_rolling_mad
 
 N = 8_000
 WINDOWS = (641, 1023, 2500)
@@ -85,6 +87,23 @@ def test_long_windows_match_brute_force(kind: str, window: int) -> None:
 @pytest.mark.parametrize("window", SHORT_WINDOWS)
 def test_short_windows_match_brute_force(kind: str, window: int) -> None:
     _check_brute_force(kind, window, ("sum", "mean"))
+
+
+@pytest.mark.parametrize("kind", KINDS + ["ties"])
+@pytest.mark.parametrize("window", (2, 3, 10, 16, 17))
+def test_short_window_mad_matches_reference(kind: str, window: int) -> None:
+    """Windows up to 16 take rolling_mad 8 outputs at a time (rolling_order_body.h,
+    RO_MAD_LANES_MAX_WINDOW), next to outputs whose windows lack values."""
+    x = _series(kind)[:800]
+    if kind == "ties":
+        x = np.round(x / 10)  # few distinct values: equal deviations on both sides
+    for center in (False, True):
+        for min_periods in sorted({1, window}):
+            for scale in (1.0, "normal"):
+                kwargs = {"min_periods": min_periods, "center": center, "scale": scale}
+                got = hpcs.rolling_mad(x, window, **kwargs)
+                want = reference_rolling_mad(x, window, **kwargs)
+                np.testing.assert_allclose(got, want, rtol=1e-15, atol=0, err_msg=str(kwargs))
 
 
 def test_short_window_cut_to_series() -> None:

@@ -567,17 +567,34 @@ HPCS_INLINE int64_t ro_rank_of(const ro_scratch *sc, int64_t p, int64_t start, i
  * memmove, with no per-chunk sorting or set bookkeeping -- several times
  * faster than the rank set for small w (measured: docs/design/rolling_order.md). */
 enum { RO_SORTED_MAX_WINDOW = 160 };
+/* The sorted windows of consecutive outputs live in a ring of this many
+ * keys on the stack (L1-sized), one slot per output. */
+enum { RO_RING_KEYS = 2048 };
 
-/* ro_key as a signed integer (same order): AVX2 compares signed 64-bit only. */
-HPCS_INLINE int64_t ro_skey(double v) { return (int64_t)(ro_key(v) ^ (1ULL << 63)); }
-HPCS_INLINE double ro_svalue(int64_t k) { return ro_value((uint64_t)k ^ (1ULL << 63)); }
+/* ro_key as a signed integer (same order): AVX2 compares signed 64-bit only.
+ * It is the double's bits with those below the sign flipped for negative
+ * values, a map that is its own inverse (three operations each way). */
+HPCS_INLINE int64_t ro_skey_of_bits(int64_t u) { return u ^ (int64_t)((uint64_t)(u >> 63) >> 1); }
+HPCS_INLINE int64_t ro_skey(double v)
+{
+    int64_t u;
+    memcpy(&u, &v, sizeof u);
+    return ro_skey_of_bits(u);
+}
+HPCS_INLINE double ro_svalue(int64_t k)
+{
+    const int64_t u = ro_skey_of_bits(k);
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
 
 /* One slide of the sorted window src[0..*count) into dst: insert key kin
  * and erase key kout (present), where RO_NO_KEY stands for "nothing" (a
  * NaN, or a position outside the series).  Both arrays are padded: [-1]
- * holds INT64_MIN and everything from [*count] to [RO_SORTED_MAX_WINDOW + 2]
- * holds RO_NO_KEY, so "nothing" sits past the end and erasing or inserting
- * it changes nothing.  No positions are searched: with r = src without
+ * holds INT64_MIN and [*count .. *count + 2] hold RO_NO_KEY, so "nothing"
+ * sits past the end and erasing or inserting it changes nothing; dst gets
+ * the same padding.  No positions are searched: with r = src without
  * kout, r[i] = src[i] < kout ? src[i] : src[i + 1], and with kin inserted
  * dst[i] = r[i] < kin ? r[i] : max(r[i - 1], kin) -- selects between
  * neighbours, a loop with no branch that vectorizes.  (Equal keys are
@@ -594,6 +611,7 @@ HPCS_INLINE void ro_sorted_slide(const int64_t *restrict src, int64_t *restrict 
         const int64_t shifted = r_before > kin ? r_before : kin;
         dst[i] = r_here < kin ? r_here : shifted;
     }
+    dst[c + 2] = dst[c + 3] = RO_NO_KEY; /* the new count is at most c + 1 */
     *count = c + (kin != RO_NO_KEY) - (kout != RO_NO_KEY);
 }
 
@@ -618,10 +636,24 @@ HPCS_INLINE double ro_sorted_quantile(const int64_t *keys, int64_t c, double q, 
     return hpcs__lerp(lo, ro_svalue(keys[pos->lo + 1]), pos->frac);
 }
 
+/* How many p in [p0, p1) have a value closer to m than the value gap places
+ * to their right: compares without branches, which vectorize. */
+HPCS_INLINE int64_t ro_sorted_count_closer(const int64_t *keys, int64_t p0, int64_t p1, int64_t gap,
+                                          double m)
+{
+    int64_t closer = 0;
+    for (int64_t p = p0; p < p1; p++)
+        closer += fabs(ro_svalue(keys[p]) - m) < fabs(ro_svalue(keys[p + gap]) - m);
+    return closer;
+}
+
 /* MAD: the deviations of the values below the median, read leftwards (a),
  * and of the others, read rightwards (b), are two ascending lists; the
- * middle deviations are the k-th smallest of their union, found by
- * bisection on how many of the first k + 1 come from a. */
+ * middle deviations are the k-th smallest of their union: the first k + 1
+ * are a[0..i) and b[0..k + 1 - i), where i is the first index with
+ * a[i] >= b[k - i].  That test is monotone in i, so i is found by counting
+ * the indices that pass it rather than by bisection, whose steps wait on
+ * one another and branch at random (measured: docs/decisions.md). */
 HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
 {
     const double m = ro_sorted_median(keys, c);
@@ -632,15 +664,9 @@ HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
     const int64_t h = c / 2, na = h, nb = c - h, k = (c - 1) / 2;
 #define RO_DEV_A(j) fabs(ro_svalue(keys[h - 1 - (j)]) - m)
 #define RO_DEV_B(j) fabs(ro_svalue(keys[h + (j)]) - m)
-    /* The first i in [lo, lo + len) with a[i] >= b[k - i], else lo + len;
-     * selects instead of branches (the outcomes are random). */
-    int64_t i = ro_max(0, k + 1 - nb), len = ro_min(k + 1, na) - i;
-    while (len > 0) {
-        const int64_t half = len / 2;
-        const int more = RO_DEV_A(i + half) < RO_DEV_B(k - i - half);
-        i = more ? i + half + 1 : i;
-        len = more ? len - half - 1 : half;
-    }
+    /* i in [lo, hi); a[j] is keys[h - 1 - j] and b[k - j] is keys[h + k - j]. */
+    const int64_t lo = ro_max(0, k + 1 - nb), hi = ro_min(k + 1, na);
+    const int64_t i = lo + ro_sorted_count_closer(keys, h - hi, h - lo, k + 1, m);
     const int64_t j = k + 1 - i; /* the k + 1 smallest: a[0..i), b[0..j) */
     const double da = i > 0 ? RO_DEV_A(i - 1) : -INFINITY, db = j > 0 ? RO_DEV_B(j - 1) : -INFINITY;
     double d = da > db ? da : db;
@@ -651,6 +677,65 @@ HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
 #undef RO_DEV_A
 #undef RO_DEV_B
     return d * scale;
+}
+
+/* ro_sorted_mad of RO_MAD_LANES windows with the same count c, slots
+ * `stride` keys apart, side by side (one output per vector lane).  Without
+ * the count i: of the candidates j of ro_sorted_mad's test, those that
+ * pass are j < i and those that fail j >= i, so its four reads a[i - 1],
+ * b[k - i], a[i] and b[k + 1 - i] are the largest and smallest deviations
+ * of the passing and failing sides, each next to one fixed bound.  Same
+ * deviations, same max / min: the same bits.  A lane whose median is not
+ * finite is redone by ro_sorted_mad. */
+enum { RO_MAD_LANES = 8, RO_MAD_LANES_MAX_WINDOW = 16 };
+HPCS_INLINE void ro_sorted_mad_lanes(const int64_t *keys, int64_t stride, int64_t c, double scale,
+                                     double res[RO_MAD_LANES])
+{
+    enum { L = RO_MAD_LANES };
+    double v[RO_MAD_LANES_MAX_WINDOW][L], m[L]; /* c <= w <= RO_MAD_LANES_MAX_WINDOW */
+    for (int64_t p = 0; p < c; p++)
+        for (int l = 0; l < L; l++) v[p][l] = ro_svalue(keys[l * stride + p]);
+    for (int l = 0; l < L; l++) m[l] = c & 1 ? v[c / 2][l] : (v[c / 2 - 1][l] + v[c / 2][l]) / 2.0;
+    const int64_t h = c / 2, na = h, nb = c - h, k = (c - 1) / 2;
+    const int64_t lo = ro_max(0, k + 1 - nb), hi = ro_min(k + 1, na);
+#define RO_DEV(p) fabs(v[p][l] - m[l])
+    /* a[lo - 1], b[k - hi] and a[hi], b[k + 1 - lo], where they exist. */
+    double pass_a[L], fail_b[L], fail_a[L], pass_b[L];
+    for (int l = 0; l < L; l++) {
+        pass_a[l] = lo > 0 ? RO_DEV(h - lo) : -INFINITY;
+        fail_b[l] = k - hi >= 0 ? RO_DEV(h + k - hi) : -INFINITY;
+        fail_a[l] = hi < na ? RO_DEV(h - 1 - hi) : INFINITY;
+        pass_b[l] = k + 1 - lo < nb ? RO_DEV(h + k + 1 - lo) : INFINITY;
+    }
+    for (int64_t j = lo; j < hi; j++)
+        for (int l = 0; l < L; l++) {
+            const double da = RO_DEV(h - 1 - j), db = RO_DEV(h + k - j);
+            const int pass = da < db;
+            const double pa = pass ? da : -INFINITY, fb = pass ? -INFINITY : db;
+            const double fa = pass ? INFINITY : da, pb = pass ? db : INFINITY;
+            pass_a[l] = pa > pass_a[l] ? pa : pass_a[l];
+            fail_b[l] = fb > fail_b[l] ? fb : fail_b[l];
+            fail_a[l] = fa < fail_a[l] ? fa : fail_a[l];
+            pass_b[l] = pb < pass_b[l] ? pb : pass_b[l];
+        }
+#undef RO_DEV
+    for (int l = 0; l < L; l++) {
+        double d = pass_a[l] > fail_b[l] ? pass_a[l] : fail_b[l];
+        if ((c & 1) == 0) d = (d + (fail_a[l] < pass_b[l] ? fail_a[l] : pass_b[l])) / 2.0;
+        res[l] = d * scale;
+    }
+    for (int l = 0; l < L; l++)
+        if (!isfinite(m[l])) res[l] = ro_sorted_mad(keys + l * stride, c, scale);
+}
+
+/* The statistic `op` of a sorted window of c keys (NaN below min_periods). */
+HPCS_INLINE double ro_sorted_stat(ro_op op, const int64_t *keys, int64_t c, const hpcs__rolling_args *a,
+                                  ro_qpos *qpos)
+{
+    if (c < a->min_periods) return NAN;
+    if (op == RO_MEDIAN) return ro_sorted_median(keys, c);
+    if (op == RO_QUANTILE) return ro_sorted_quantile(keys, c, a->q, a->method, qpos);
+    return ro_sorted_mad(keys, c, a->scale);
 }
 #endif /* ROLLING_ORDER_HELPERS */
 
@@ -765,7 +850,12 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t fir
 
 /* The rolling statistic `op` over chunks [first, last) for a window of at
  * most RO_SORTED_MAX_WINDOW: the window's valid values as a sorted array
- * (no allocation).  The window ending at e is positions (e - w, e]. */
+ * (no allocation).  The window ending at e is positions (e - w, e].
+ * Outputs go in groups: the slides first, each into its own slot, then
+ * the statistics of the group's slots.  The statistics then read arrays
+ * written well before (no store-forwarding stalls) and do not wait on one
+ * another: MAD at w=10 took 2.7x the median when it read each window
+ * right after its slide (measured: docs/decisions.md). */
 HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t first, int64_t last,
                                           const ro_op op)
 {
@@ -774,15 +864,18 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
     const int64_t n = job->n, w = a->window, offset = a->offset;
     const int64_t e_first = ro_max(first * job->chunk, offset);
     const int64_t e_last = ro_min(last * job->chunk - 1, n - 1 + offset);
-    /* Two buffers, one slide from one into the other (padded: see
-     * ro_sorted_slide). */
-    int64_t buf[2][RO_SORTED_MAX_WINDOW + 4], count = 0;
-    for (int64_t i = 0; i < RO_SORTED_MAX_WINDOW + 4; i++) buf[0][i] = buf[1][i] = RO_NO_KEY;
-    buf[0][0] = buf[1][0] = INT64_MIN;
-    int64_t *keys = buf[0] + 1, *next = buf[1] + 1;
+    /* Slot g holds [-1] = INT64_MIN, then a window of at most w keys and
+     * the slide's padding, [c .. c + 3] with c <= w; 4-key aligned. */
+    const int64_t stride = (w + 5 + 3) / 4 * 4;
+    const int64_t group = (RO_RING_KEYS / stride - 1) / RO_MAD_LANES * RO_MAD_LANES;
+    int64_t ring[RO_RING_KEYS] __attribute__((aligned(32))), counts[RO_RING_KEYS / 4];
+    for (int64_t i = 0; i < RO_RING_KEYS; i++) ring[i] = i % stride ? RO_NO_KEY : INT64_MIN;
+#define RO_SLOT(g) (ring + (g) * stride + 1)
+    int64_t count = 0;
     ro_qpos qpos = {0, 0, 0, 0.0};
-    /* The window before e_first, with position e_first - w, which the
-     * first slide erases. */
+    /* The window before e_first, built in slots 0 and 1, left in slot 0;
+     * position e_first - w is in it, and the first slide erases it. */
+    int64_t *keys = RO_SLOT(0), *next = RO_SLOT(1);
     for (int64_t p = ro_max(0, e_first - w); p < ro_min(n, e_first); p++) {
         const double v = (double)x[p];
         ro_sorted_slide(keys, next, &count, v == v ? ro_skey(v) : RO_NO_KEY, RO_NO_KEY);
@@ -790,23 +883,38 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
         keys = next;
         next = t;
     }
-    for (int64_t e = e_first; e <= e_last; e++) {
-        const double vin = e < n ? (double)x[e] : NAN;
-        const double vout = e - w >= 0 && e - w < n ? (double)x[e - w] : NAN;
-        ro_sorted_slide(keys, next, &count, vin == vin ? ro_skey(vin) : RO_NO_KEY,
-                        vout == vout ? ro_skey(vout) : RO_NO_KEY);
-        int64_t *t = keys;
-        keys = next;
-        next = t;
-        double res = NAN;
-        if (count >= a->min_periods) {
-            if (op == RO_MEDIAN) res = ro_sorted_median(keys, count);
-            else if (op == RO_QUANTILE)
-                res = ro_sorted_quantile(keys, count, a->q, a->method, &qpos);
-            else res = ro_sorted_mad(keys, count, a->scale);
+    if (keys != RO_SLOT(0)) memcpy(RO_SLOT(0), keys, (size_t)(stride - 1) * sizeof *keys);
+    for (int64_t e0 = e_first; e0 <= e_last; e0 += group) {
+        const int64_t len = ro_min(group, e_last + 1 - e0);
+        for (int64_t g = 1; g <= len; g++) {
+            const int64_t e = e0 + g - 1;
+            const double vin = e < n ? (double)x[e] : NAN;
+            const double vout = e - w >= 0 && e - w < n ? (double)x[e - w] : NAN;
+            ro_sorted_slide(RO_SLOT(g - 1), RO_SLOT(g), &count, vin == vin ? ro_skey(vin) : RO_NO_KEY,
+                            vout == vout ? ro_skey(vout) : RO_NO_KEY);
+            counts[g] = count;
         }
-        job->out[e - offset] = (T)res;
+        int64_t g = 1;
+        if (op == RO_MAD && w <= RO_MAD_LANES_MAX_WINDOW)
+            for (; g + RO_MAD_LANES - 1 <= len; g += RO_MAD_LANES) {
+                const int64_t c = counts[g];
+                int same = 1;
+                for (int l = 1; l < RO_MAD_LANES; l++) same &= counts[g + l] == c;
+                if (same && c > 0 && c >= a->min_periods) {
+                    double res[RO_MAD_LANES];
+                    ro_sorted_mad_lanes(RO_SLOT(g), stride, c, a->scale, res);
+                    for (int l = 0; l < RO_MAD_LANES; l++) job->out[e0 + g - 1 + l - offset] = (T)res[l];
+                } else {
+                    for (int l = 0; l < RO_MAD_LANES; l++)
+                        job->out[e0 + g - 1 + l - offset] =
+                            (T)ro_sorted_stat(op, RO_SLOT(g + l), counts[g + l], a, &qpos);
+                }
+            }
+        for (; g <= len; g++)
+            job->out[e0 + g - 1 - offset] = (T)ro_sorted_stat(op, RO_SLOT(g), counts[g], a, &qpos);
+        memcpy(RO_SLOT(0), RO_SLOT(len), (size_t)(stride - 1) * sizeof *keys);
     }
+#undef RO_SLOT
 }
 
 /* Run task(job, t) over the chunks (see hpcs__units_per_task). */
