@@ -653,7 +653,7 @@ HPCS_INLINE int64_t ro_sorted_count_closer(const int64_t *keys, int64_t p0, int6
  * are a[0..i) and b[0..k + 1 - i), where i is the first index with
  * a[i] >= b[k - i].  That test is monotone in i, so i is found by counting
  * the indices that pass it rather than by bisection, whose steps wait on
- * one another and branch at random (measured: docs/decisions.md). */
+ * one another and which GCC compiled to a branch taken at random. */
 HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
 {
     const double m = ro_sorted_median(keys, c);
@@ -854,8 +854,8 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t fir
  * Outputs go in groups: the slides first, each into its own slot, then
  * the statistics of the group's slots.  The statistics then read arrays
  * written well before (no store-forwarding stalls) and do not wait on one
- * another: MAD at w=10 took 2.7x the median when it read each window
- * right after its slide (measured: docs/decisions.md). */
+ * another, and MAD can take 8 outputs side by side (ro_sorted_mad_lanes;
+ * measured: docs/design/rolling_order.md). */
 HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t first, int64_t last,
                                           const ro_op op)
 {
