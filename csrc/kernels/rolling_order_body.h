@@ -647,6 +647,19 @@ HPCS_INLINE int64_t ro_sorted_count_closer(const int64_t *keys, int64_t p0, int6
     return closer;
 }
 
+/* Where the MAD of a sorted window of c values splits (ro_sorted_mad):
+ * a has the na values below index h, b the nb others, the middle
+ * deviation is the k-th smallest, and the split i lies in [lo, hi]. */
+typedef struct ro_mad_split {
+    int64_t h, na, nb, k, lo, hi;
+} ro_mad_split;
+
+HPCS_INLINE ro_mad_split ro_mad_split_of(int64_t c)
+{
+    const int64_t h = c / 2, k = (c - 1) / 2;
+    return (ro_mad_split){h, h, c - h, k, ro_max(0, k + 1 - (c - h)), ro_min(k + 1, h)};
+}
+
 /* MAD: the deviations of the values below the median, read leftwards (a),
  * and of the others, read rightwards (b), are two ascending lists; the
  * middle deviations are the k-th smallest of their union: the first k + 1
@@ -661,11 +674,11 @@ HPCS_INLINE double ro_sorted_mad(const int64_t *keys, int64_t c, double scale)
         const double extreme = ro_svalue(keys[m > 0 ? c - 1 : 0]);
         return (m == extreme || m != m ? NAN : INFINITY) * scale;
     }
-    const int64_t h = c / 2, na = h, nb = c - h, k = (c - 1) / 2;
+    const ro_mad_split sp = ro_mad_split_of(c);
+    const int64_t h = sp.h, na = sp.na, nb = sp.nb, k = sp.k, lo = sp.lo, hi = sp.hi;
 #define RO_DEV_A(j) fabs(ro_svalue(keys[h - 1 - (j)]) - m)
 #define RO_DEV_B(j) fabs(ro_svalue(keys[h + (j)]) - m)
-    /* i in [lo, hi); a[j] is keys[h - 1 - j] and b[k - j] is keys[h + k - j]. */
-    const int64_t lo = ro_max(0, k + 1 - nb), hi = ro_min(k + 1, na);
+    /* a[j] is keys[h - 1 - j] and b[k - j] is keys[h + k - j]. */
     const int64_t i = lo + ro_sorted_count_closer(keys, h - hi, h - lo, k + 1, m);
     const int64_t j = k + 1 - i; /* the k + 1 smallest: a[0..i), b[0..j) */
     const double da = i > 0 ? RO_DEV_A(i - 1) : -INFINITY, db = j > 0 ? RO_DEV_B(j - 1) : -INFINITY;
@@ -696,8 +709,8 @@ HPCS_INLINE void ro_sorted_mad_lanes(const int64_t *keys, int64_t stride, int64_
     for (int64_t p = 0; p < c; p++)
         for (int l = 0; l < L; l++) v[p][l] = ro_svalue(keys[l * stride + p]);
     for (int l = 0; l < L; l++) m[l] = c & 1 ? v[c / 2][l] : (v[c / 2 - 1][l] + v[c / 2][l]) / 2.0;
-    const int64_t h = c / 2, na = h, nb = c - h, k = (c - 1) / 2;
-    const int64_t lo = ro_max(0, k + 1 - nb), hi = ro_min(k + 1, na);
+    const ro_mad_split sp = ro_mad_split_of(c);
+    const int64_t h = sp.h, na = sp.na, nb = sp.nb, k = sp.k, lo = sp.lo, hi = sp.hi;
 #define RO_DEV(p) fabs(v[p][l] - m[l])
     /* a[lo - 1], b[k - hi] and a[hi], b[k + 1 - lo], where they exist. */
     double pass_a[L], fail_b[L], fail_a[L], pass_b[L];
@@ -726,6 +739,14 @@ HPCS_INLINE void ro_sorted_mad_lanes(const int64_t *keys, int64_t stride, int64_
     }
     for (int l = 0; l < L; l++)
         if (!isfinite(m[l])) res[l] = ro_sorted_mad(keys + l * stride, c, scale);
+}
+
+/* Whether the RO_MAD_LANES windows from counts[0] on hold as many values. */
+HPCS_INLINE int ro_same_counts(const int64_t *counts)
+{
+    int same = 1;
+    for (int l = 1; l < RO_MAD_LANES; l++) same &= counts[l] == counts[0];
+    return same;
 }
 
 /* The statistic `op` of a sorted window of c keys (NaN below min_periods). */
@@ -868,7 +889,7 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
      * the slide's padding, [c .. c + 3] with c <= w; 4-key aligned. */
     const int64_t stride = (w + 5 + 3) / 4 * 4;
     const int64_t group = (RO_RING_KEYS / stride - 1) / RO_MAD_LANES * RO_MAD_LANES;
-    int64_t ring[RO_RING_KEYS] __attribute__((aligned(32))), counts[RO_RING_KEYS / 4];
+    int64_t ring[RO_RING_KEYS] __attribute__((aligned(32))), counts[RO_RING_KEYS / 8]; /* stride >= 8 */
     for (int64_t i = 0; i < RO_RING_KEYS; i++) ring[i] = i % stride ? RO_NO_KEY : INT64_MIN;
 #define RO_SLOT(g) (ring + (g) * stride + 1)
     int64_t count = 0;
@@ -894,24 +915,18 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
                             vout == vout ? ro_skey(vout) : RO_NO_KEY);
             counts[g] = count;
         }
-        int64_t g = 1;
-        if (op == RO_MAD && w <= RO_MAD_LANES_MAX_WINDOW)
-            for (; g + RO_MAD_LANES - 1 <= len; g += RO_MAD_LANES) {
-                const int64_t c = counts[g];
-                int same = 1;
-                for (int l = 1; l < RO_MAD_LANES; l++) same &= counts[g + l] == c;
-                if (same && c > 0 && c >= a->min_periods) {
-                    double res[RO_MAD_LANES];
-                    ro_sorted_mad_lanes(RO_SLOT(g), stride, c, a->scale, res);
-                    for (int l = 0; l < RO_MAD_LANES; l++) job->out[e0 + g - 1 + l - offset] = (T)res[l];
-                } else {
-                    for (int l = 0; l < RO_MAD_LANES; l++)
-                        job->out[e0 + g - 1 + l - offset] =
-                            (T)ro_sorted_stat(op, RO_SLOT(g + l), counts[g + l], a, &qpos);
-                }
+        for (int64_t g = 1; g <= len;) {
+            if (op == RO_MAD && w <= RO_MAD_LANES_MAX_WINDOW && g + RO_MAD_LANES - 1 <= len &&
+                ro_same_counts(counts + g) && counts[g] > 0 && counts[g] >= a->min_periods) {
+                double res[RO_MAD_LANES];
+                ro_sorted_mad_lanes(RO_SLOT(g), stride, counts[g], a->scale, res);
+                for (int l = 0; l < RO_MAD_LANES; l++) job->out[e0 + g - 1 + l - offset] = (T)res[l];
+                g += RO_MAD_LANES;
+            } else {
+                job->out[e0 + g - 1 - offset] = (T)ro_sorted_stat(op, RO_SLOT(g), counts[g], a, &qpos);
+                g++;
             }
-        for (; g <= len; g++)
-            job->out[e0 + g - 1 - offset] = (T)ro_sorted_stat(op, RO_SLOT(g), counts[g], a, &qpos);
+        }
         memcpy(RO_SLOT(0), RO_SLOT(len), (size_t)(stride - 1) * sizeof *keys);
     }
 #undef RO_SLOT
