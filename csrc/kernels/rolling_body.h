@@ -56,6 +56,9 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
 #endif
 #define ROLLING_DIRECT_LANES 32
 #define ROLLING_DIRECT_RUN 1024
+/* The direct path prefetches input and output this many positions ahead
+ * (w = 10, 10M float64, 1 thread, preallocated output: 13.2 -> 10.7 ms). */
+#define ROLLING_DIRECT_AHEAD 1024
 
 /* Scratch of one task, for blocks of `block` positions (see rolling_group):
  * xt[block][LANES] holds blocks b-1 .. b+G-1 transposed; cnt, s1, s2
@@ -73,6 +76,18 @@ typedef struct rolling_sub_scratch {
     unsigned char *clean[2], *kept[2], *from; /* [ngroups]: group clean; its counts kept;
                                                 * groups gi.. of b-1 clean */
 } rolling_sub_scratch;
+
+/* Prefetch bytes [from, to) of the input (to read) and of the output (to
+ * write) into L2; in NULL: nothing to fetch.  Used by the whole-block and
+ * direct paths (the sub-block path spreads its own over its scans). */
+HPCS_INLINE void rolling_prefetch(const void *in, void *out, int64_t from, int64_t to)
+{
+    if (in == NULL) return;
+    for (int64_t j = from & ~(int64_t)63; j < to; j += 64) {
+        __builtin_prefetch((const char *)in + j, 0, 2);
+        __builtin_prefetch((char *)out + j, 1, 2);
+    }
+}
 
 /* A lane's aggregate is (count of valid values, s1, s2): by op the sum,
  * the shifted sums, or the extreme in s1.  The lane loops vectorize only
@@ -269,6 +284,17 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     const int64_t first = (b - 1) * block;
     int clean = first >= 0 && block <= (n - first) / L; /* all of x[first, first + L*block) */
     if (clean) {
+        /* While reading this group, ask for the next group's input and
+         * output (blocks b+G .. b+2G-1): a group reads, then scans, then
+         * writes, and without this the memory sits idle during the scans.
+         * Spread over the copy: one burst was slower (w = 100, 10M float64,
+         * 1 thread, preallocated output: 25.8 ms before, 20.9 as a burst,
+         * 17.2 spread). */
+        const int64_t next = first + L * block, next_out = next - job->a->offset;
+        const int64_t ahead = G * block * (int64_t)sizeof(T); /* bytes of each */
+        const int fetch = G * block <= n - next && next_out >= 0 && G * block <= n - next_out;
+        const T *fetch_in = fetch ? x + next : NULL;
+        T *fetch_out = fetch ? job->out + next_out : NULL;
         /* Row by row (L interleaved read streams, sequential writes), except
          * for mid-size blocks whose xt fits in L1: there block by block
          * (sequential reads) was measured faster, 20 vs 28 ms at w = 100. */
@@ -281,11 +307,15 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
         xt[(j) * L + (l)] = v_;                                                                    \
     } while (0)
         if (by_block)
-            for (int l = 0; l < L; l++)
+            for (int l = 0; l < L; l++) {
+                rolling_prefetch(fetch_in, fetch_out, ahead * l / L, ahead * (l + 1) / L);
                 for (int64_t j = 0; j < block; j++) ROLLING_TAKE(l, j);
+            }
         else
-            for (int64_t j = 0; j < block; j++)
+            for (int64_t j = 0; j < block; j++) {
+                rolling_prefetch(fetch_in, fetch_out, ahead * j / block, ahead * (j + 1) / block);
                 for (int l = 0; l < L; l++) ROLLING_TAKE(l, j);
+            }
 #undef ROLLING_TAKE
         clean = !nan_seen;
     } else { /* edge groups: lane by lane (counted: clean stays 0) */
@@ -626,9 +656,14 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_direct)(const HPCS_T(rolling_job) *job, i
      * hpcs__rolling_layout) below min_periods. */
     const int full = job->a->min_periods <= w;
     int64_t e = inside;
-    for (; e + E <= inside_end; e += E)
+    for (; e + E <= inside_end; e += E) {
+        if (e + ROLLING_DIRECT_AHEAD + E <= inside_end) /* then out[.. - offset] is too */
+            rolling_prefetch(job->x + e + ROLLING_DIRECT_AHEAD,
+                             job->out + e + ROLLING_DIRECT_AHEAD - job->a->offset, 0,
+                             E * (int64_t)sizeof(T));
         if (!full || HPCS_T(rolling_direct_lanes)(job, e, E, op, 0))
             HPCS_T(rolling_direct_lanes)(job, e, E, op, 1);
+    }
     for (; e < inside_end; e++)
         if (!full || HPCS_T(rolling_direct_lanes)(job, e, 1, op, 0))
             HPCS_T(rolling_direct_lanes)(job, e, 1, op, 1);
