@@ -17,6 +17,9 @@ from hpcs._ops import OPS
 
 Func = Callable[[], Any]
 DEFAULT_WINDOW = 100
+#: pandas has no rolling MAD, only ``rolling().apply`` of a Python function
+#: (~20 us a window): it is timed on inputs up to this size only.
+PANDAS_APPLY_MAX = 100_000
 PEER_NAMES = ("numpy", "bottleneck", "pandas", "polars", "scipy")
 
 
@@ -90,7 +93,11 @@ def _peer_calls(op: str, x: np.ndarray, window: int) -> dict[str, Func]:
                 calls["pandas"] = lambda: getattr(s.rolling(w), kind)(ddof=0)
             elif kind == "quantile":
                 calls["pandas"] = lambda: s.rolling(w).quantile(0.5)
-            elif kind != "mad":  # pandas has only rolling().apply for MAD (~minutes)
+            elif kind == "mad":
+                if x.size <= PANDAS_APPLY_MAX:
+                    calls["pandas"] = lambda: s.rolling(w).apply(
+                        lambda a: _mad(np.median, a), raw=True)
+            else:
                 calls["pandas"] = lambda: getattr(s.rolling(w), kind)()
         elif op in ("var", "std"):
             calls["pandas"] = lambda: getattr(s, op)(ddof=0)

@@ -4,7 +4,8 @@
 
 Times hpcs, NumPy, bottleneck, pandas, polars (and scipy's median filter)
 on the same data, at --size elements with windows 10, 100 and 10 000, and
-at 100 and 10 000 elements (per-call overhead).  A C probe measures the
+at 100 and 10 000 elements (per-call overhead), and rolling_mad against
+pandas' rolling().apply at 100 000.  A C probe measures the
 memory floor (read 10M doubles on 1 and 2 threads; read + write into a
 fresh and into a preallocated array).  Writes BENCHMARKS.md (the table,
 machine, command, date) and benchmarks.png (speed-up chart) at the
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 import hpcs
-from hpcs._bench import PEER_NAMES, BenchRow, run_bench
+from hpcs._bench import PANDAS_APPLY_MAX, PEER_NAMES, BenchRow, run_bench
 from hpcs._ops import OPS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +60,11 @@ def collect(size: int, iterations: int, quick: bool) -> list[BenchRow]:
     for small in SMALL_SIZES:
         rows += run_bench(small, max(iterations, 200 if small == 100 else 20), list(OPS),
                           window=10, progress=progress)
+    # rolling_mad against pandas' rolling().apply, which is too slow for
+    # --size (~30 s a call at 10M): on the largest size it is timed at.
+    for window in WINDOWS[:2]:
+        rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3), ["rolling_mad"], window=window,
+                          progress=progress)
     return rows
 
 
@@ -81,7 +87,9 @@ def render(rows: list[BenchRow], floor: Optional[dict], command: str) -> str:
         "Best-of wall times in ms, all libraries on the same float64 data in one process. "
         "**vs best** = best peer time / hpcs time (above 1: hpcs is faster). "
         "**/ floor** = hpcs time / the memory floor (reductions: reading the input on one "
-        "core; rolling: reading the input and writing a fresh output).",
+        "core; rolling: reading the input and writing a fresh output). "
+        "pandas has no rolling MAD: its rolling_mad time is `Series.rolling(w).apply` of a "
+        f"NumPy MAD (raw=True), timed up to n = {PANDAS_APPLY_MAX:,}.",
         "",
     ]
     if floor:
