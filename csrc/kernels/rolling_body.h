@@ -57,7 +57,8 @@ enum rolling_op { ROLL_SUM, ROLL_MEAN, ROLL_VAR, ROLL_STD, ROLL_MIN, ROLL_MAX };
 #define ROLLING_DIRECT_LANES 32
 #define ROLLING_DIRECT_RUN 1024
 /* The direct path prefetches input and output this many positions ahead
- * (w = 10, 10M float64, 1 thread, preallocated output: 13.2 -> 10.7 ms). */
+ * (w = 10, 10M float64, 1 thread, preallocated output: 14.2 -> 12.1 ms;
+ * 256 and 4096 measured within the noise of 1024). */
 #define ROLLING_DIRECT_AHEAD 1024
 
 /* Scratch of one task, for blocks of `block` positions (see rolling_group):
@@ -288,8 +289,8 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
          * output (blocks b+G .. b+2G-1): a group reads, then scans, then
          * writes, and without this the memory sits idle during the scans.
          * Spread over the copy: one burst was slower (w = 100, 10M float64,
-         * 1 thread, preallocated output: 25.8 ms before, 20.9 as a burst,
-         * 17.2 spread). */
+         * 1 thread, preallocated output: 25.7-26.0 ms before, 20.9 as a
+         * burst, 16.9-18.1 spread). */
         const int64_t next = first + L * block, next_out = next - job->a->offset;
         const int64_t ahead = G * block * (int64_t)sizeof(T); /* bytes of each */
         const int fetch = G * block <= n - next && next_out >= 0 && G * block <= n - next_out;
