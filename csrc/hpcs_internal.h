@@ -69,14 +69,45 @@ hpcs_status hpcs__parallel_for(int64_t nthreads, int64_t ntasks, hpcs__task_fn f
  * threads (see threads.c). */
 hpcs_status hpcs__parallel_for_output(int64_t nthreads, int64_t ntasks, hpcs__task_fn fn,
                                       void *ctx, void *out, size_t out_bytes);
-/* Series cut into nunits units of unit_len positions (blocks, chunks):
- * units per task — all of them on one thread, else enough for HPCS_CHUNK
- * positions a task. */
-HPCS_INLINE int64_t hpcs__units_per_task(int64_t nunits, int64_t unit_len, int64_t nthreads)
+/* ---- Task splitting (every kernel family) ------------------------------
+ * A series is cut into units of a fixed length (reductions and selection:
+ * chunks of HPCS_CHUNK elements; rolling kernels: blocks or chunks of
+ * positions) and a task takes a run of whole units.  The cut never depends
+ * on the thread count, only how many units a task takes, and every unit's
+ * result depends on the cut alone: the bits do not depend on the split. */
+
+/* Chunks of HPCS_CHUNK elements in n elements (at least one). */
+HPCS_INLINE int64_t hpcs__nchunks(int64_t n)
 {
-    if (nthreads <= 1) return nunits;
-    const int64_t per_task = 1 + (HPCS_CHUNK - 1) / unit_len; /* ceil, without overflow */
-    return per_task < nunits ? per_task : nunits;
+    return n > 0 ? (n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
+}
+
+/* nunits units split into ntasks runs of per_task units (the last shorter). */
+typedef struct hpcs__split {
+    int64_t nunits, per_task, ntasks;
+} hpcs__split;
+
+/* The split of nunits units of unit_len positions for nthreads threads:
+ * all of them in one task on one thread, else enough units for HPCS_CHUNK
+ * positions a task, rounded up to a multiple of `multiple` units (whole
+ * groups of units, where a kernel works on groups). */
+HPCS_INLINE hpcs__split hpcs__split_units(int64_t nunits, int64_t unit_len, int64_t multiple,
+                                          int64_t nthreads)
+{
+    int64_t per = nunits;
+    if (nthreads > 1) {
+        per = 1 + (HPCS_CHUNK - 1) / unit_len; /* ceil, without overflow */
+        per = (per + multiple - 1) / multiple * multiple;
+        if (per > nunits) per = nunits;
+    }
+    return (hpcs__split){nunits, per, (nunits + per - 1) / per};
+}
+
+/* Units [*first, *last) of task t. */
+HPCS_INLINE void hpcs__task_units(const hpcs__split *s, int64_t t, int64_t *first, int64_t *last)
+{
+    *first = t * s->per_task;
+    *last = *first + s->per_task < s->nunits ? *first + s->per_task : s->nunits;
 }
 
 /* ---- 1-D kernels --------------------------------------------------------*/

@@ -784,11 +784,12 @@ HPCS_INLINE int64_t HPCS_T(ro_load_chunk)(const T *x, int64_t len, ro_scratch *s
     return k;
 }
 
-/* A series and its cut into chunks; tasks take runs of chunks_per_task. */
+/* A series and its cut into chunks, the units of the task split. */
 typedef struct HPCS_T(ro_job) {
     const T *x;
     T *out;
-    int64_t n, chunk, nchunks, chunks_per_task;
+    int64_t n, chunk;
+    hpcs__split split;
     const hpcs__rolling_args *a;
 } HPCS_T(ro_job);
 
@@ -932,25 +933,25 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
 #undef RO_SLOT
 }
 
-/* Run task(job, t) over the chunks (see hpcs__units_per_task). */
+/* Run task(job, t) over the chunks (see hpcs__split_units). */
 static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                   void *out, hpcs__task_fn task)
 {
     if (n == 0) return HPCS_OK;
     HPCS_T(ro_job) job = {.x = x, .out = out, .n = n, .a = a};
     job.chunk = a->window > RO_MIN_CHUNK ? a->window : RO_MIN_CHUNK;
-    job.nchunks = (n - 1 + a->offset) / job.chunk + 1;
-    job.chunks_per_task = hpcs__units_per_task(job.nchunks, job.chunk, a->nthreads);
-    const int64_t ntasks = (job.nchunks + job.chunks_per_task - 1) / job.chunks_per_task;
-    return hpcs__parallel_for_output(a->nthreads, ntasks, task, &job, out, (size_t)n * sizeof(T));
+    const int64_t nchunks = (n - 1 + a->offset) / job.chunk + 1;
+    job.split = hpcs__split_units(nchunks, job.chunk, 1, a->nthreads);
+    return hpcs__parallel_for_output(a->nthreads, job.split.ntasks, task, &job, out,
+                                     (size_t)n * sizeof(T));
 }
 
 #define RO_KERNEL(name, op)                                                                       \
     HPCS_CLONES static hpcs_status HPCS_T(name##_task)(void *ctx, int64_t t)                      \
     {                                                                                             \
         const HPCS_T(ro_job) *job = ctx;                                                          \
-        const int64_t first = t * job->chunks_per_task;                                           \
-        const int64_t last = ro_min(first + job->chunks_per_task, job->nchunks);                  \
+        int64_t first, last;                                                                      \
+        hpcs__task_units(&job->split, t, &first, &last);                                          \
         if (job->a->window > RO_SORTED_MAX_WINDOW) return HPCS_T(ro_series)(job, first, last, op);\
         HPCS_T(ro_sorted_series)(job, first, last, op);                                           \
         return HPCS_OK;                                                                           \
