@@ -1,8 +1,10 @@
-/* Which ISA clone runs: reported here because target_clones picks the clone
- * in an ifunc resolver that cannot be queried.  The checks mirror the order
- * of HPCS_CLONES in hpcs_internal.h (GCC's resolver tests the same
- * __builtin_cpu_supports names for "arch=x86-64-vN"). */
+/* Which ISA clone runs.  Observed: the loader's resolution of a kernel's
+ * ifunc is compared with the address of each of its clones (isa_observe.h).
+ * Inferred, as a cross-check: the order of HPCS_CLONES in hpcs_internal.h
+ * (GCC's resolver tests the same __builtin_cpu_supports names for
+ * "arch=x86-64-vN"); the tests require the two to agree. */
 #include "hpcs_internal.h"
+#include "isa_observe.h"
 
 static const struct {
     const char *name;
@@ -48,7 +50,30 @@ static uint32_t supported_mask(void)
 #endif
 }
 
-int32_t hpcs__active_isa(void)
+/* The clone the dynamic loader resolved for sum_1d_f64, or -1 if the
+ * resolved address is none of its clones (never expected). */
+static int32_t observed_isa(const char **symbol)
+{
+    hpcs__clone_addrs c;
+    hpcs__observe_sum_1d_f64(&c);
+    *symbol = "";
+    if (c.resolved == NULL) {
+        /* A single implementation: the one compiled in. */
+        uint32_t m = compiled_mask();
+        for (int32_t isa = 0; isa < HPCS_ISA_COUNT; isa++)
+            if (m == 1u << isa) return isa;
+        return -1;
+    }
+    for (int32_t isa = 0; isa < HPCS_ISA_COUNT; isa++)
+        if (c.clone[isa] != NULL && c.clone[isa] == c.resolved) {
+            *symbol = c.name[isa];
+            return isa;
+        }
+    return -1;
+}
+
+/* What GCC's resolver order predicts from the CPU's features. */
+static int32_t inferred_isa(void)
 {
 #if defined(HPCS_FORCE_ISA)
     return HPCS_FORCE_ISA;
@@ -60,10 +85,22 @@ int32_t hpcs__active_isa(void)
 #endif
 }
 
+int32_t hpcs__active_isa(void)
+{
+    const char *symbol;
+    int32_t isa = observed_isa(&symbol);
+    return isa >= 0 ? isa : inferred_isa();
+}
+
 HPCS_API hpcs_status hpcs_get_simd_info(hpcs_simd_info *info)
 {
     if (info == NULL) return HPCS_ERR_NULL;
-    info->active = hpcs__active_isa();
+    const char *symbol;
+    int32_t observed = observed_isa(&symbol);
+    info->inferred = inferred_isa();
+    info->observed = observed >= 0;
+    info->active = observed >= 0 ? observed : info->inferred;
+    info->clone_symbol = symbol;
     info->width_doubles = isa_table[info->active].width_doubles;
     info->compiled_mask = compiled_mask();
     info->supported_mask = supported_mask();

@@ -4,9 +4,9 @@
  * hpcs__parallel_for starts its workers per call and joins them before it
  * returns, instead of keeping a resident pool: no state is shared between
  * calls, so any number of application threads may call the library at
- * once, and the start-up cost (~20 us a thread) is far below the work of the
+ * once, and the start-up cost of a thread is far below the work of the
  * inputs that are allowed to use threads at all (hpcs_tuning thresholds,
- * measured by `hpcs calibrate`).  Work is always cut into fixed-size chunks
+ * measured by `hpcs calibrate`; figures in docs/decisions.md, Threads).  Work is always cut into fixed-size chunks
  * combined in chunk order by the callers, so results never depend on the
  * thread count.
  */
@@ -31,8 +31,8 @@ _Static_assert(sizeof(((hpcs_tuning *)0)->parallel_min_elements) / sizeof(int64_
 
 /* Settings: the only mutable globals of the library, all atomic. */
 static _Atomic int64_t threads_setting = 0; /* 0: default (physical cores) */
-/* Defaults until `hpcs calibrate` measures the machine: a thread start costs
- * ~20 us, the work of 2^18 doubles about 100 us. */
+/* Defaults until `hpcs calibrate` measures the machine: sizes whose work is
+ * several thread start-ups' worth (docs/decisions.md, Threads). */
 #define DEFAULT_THRESHOLDS                                                                   \
     {                                                                                        \
         [HPCS_FAMILY_REDUCE] = 1 << 20, [HPCS_FAMILY_SELECT] = 1 << 20,                      \
@@ -140,16 +140,15 @@ HPCS_API hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t
  * one that has finished its run helps the others with theirs.  Contiguous
  * runs keep the threads on separate pages of a fresh output: when they took
  * small tasks in turn, both faulted on the same huge pages, and the kernel's
- * zeroing of those pages ran one thread after the other (10M-element
- * rolling_sum, 2 threads, fresh output: 16.8 -> 14.3 ms).
+ * zeroing of those pages ran one thread after the other (measured in
+ * docs/decisions.md, Threads).
  *
  * Given the output, the caller first faults it in (MADV_POPULATE_WRITE)
  * ahead of the other threads — their runs first, its own last, skipping
  * tasks already taken — and computes only then.  Threads that fault a fresh
  * output at the same time wait on each other in the kernel and, in a VM, in
- * the hypervisor: a C probe writing a fresh 80 MB array from 2 threads took
- * a median of 12.0 ms with a quarter of the calls above 38 ms; with one
- * thread faulting ahead of the other, 13.7 ms median and 16 ms at worst.
+ * the hypervisor, which made the worst calls several times slower than
+ * with one thread faulting ahead of the other (docs/decisions.md, Threads).
  * Faulting is only a hint (nobody waits for it; the tasks write the output
  * as before), so a failed madvise — an old kernel, a mapping it refuses —
  * just ends it. */
@@ -174,8 +173,8 @@ struct parallel_job {
 };
 
 /* Fault in the pages wholly inside task t's share of the output, unless its
- * first page is in already (a reused output: populating present pages is
- * not free, ~0.2 us a page); 0 when the kernel refuses. */
+ * first page is in already (a reused output: populating pages that are
+ * present still walks each of them); 0 when the kernel refuses. */
 static int populate_task(const parallel_job *job, int64_t t, uintptr_t page)
 {
     const uintptr_t base = (uintptr_t)job->out;

@@ -18,7 +18,7 @@ from hpcs._ops import OPS
 Func = Callable[[], Any]
 DEFAULT_WINDOW = 100
 #: pandas has no rolling MAD, only ``rolling().apply`` of a Python function
-#: (~20 us a window): it is timed on inputs up to this size only.
+#: (one Python call per window): it is timed on inputs up to this size only.
 PANDAS_APPLY_MAX = 100_000
 PEER_NAMES = ("numpy", "bottleneck", "pandas", "polars", "scipy")
 

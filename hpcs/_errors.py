@@ -10,7 +10,7 @@ class HPCSError(RuntimeError):
 
 
 #: Every status code of ``hpcs_status`` except HPCS_OK, and the exception it raises.
-#: tests/test_status.py checks that no code is missing.
+#: tests/test_errors.py (test_every_status_code_is_mapped) checks that no code is missing.
 STATUS_EXCEPTIONS: dict[int, type[Exception]] = {
     lib.HPCS_ERR_ARG: ValueError,
     lib.HPCS_ERR_NULL: HPCSError,

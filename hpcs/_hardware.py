@@ -21,8 +21,13 @@ def simd_info() -> dict[str, Any]:
 
     Returns a dict with ``isa`` (active clone: "SSE2", "AVX2", "AVX512", or
     "scalar" off x86), ``width_doubles`` (doubles per vector register of that
-    clone), ``width_bits``, ``compiled`` (clones built into the library) and
-    ``supported`` (levels this CPU supports).
+    clone), ``width_bits``, ``compiled`` (clones built into the library),
+    ``supported`` (levels this CPU supports), ``observed`` (True when ``isa``
+    is the clone the dynamic loader resolved for a kernel, read back from the
+    library, rather than predicted), ``clone_symbol`` (that clone's symbol,
+    e.g. "sum_1d_f64.arch_x86_64_v3"; "" without clones) and
+    ``isa_inferred`` (the clone GCC's resolver order predicts from the CPU's
+    features; equal to ``isa`` unless the resolver changed).
 
     Examples
     --------
@@ -39,6 +44,9 @@ def simd_info() -> dict[str, Any]:
         "width_bits": int(info.width_doubles) * 64,
         "compiled": _mask_names(info.compiled_mask),
         "supported": _mask_names(info.supported_mask),
+        "observed": bool(info.observed),
+        "clone_symbol": ffi.string(info.clone_symbol).decode(),
+        "isa_inferred": _isa_name(info.inferred),
     }
 
 

@@ -42,8 +42,9 @@ def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool,
             n = x.size
             result = np.empty(n, x.dtype)
             out_ptr = _from_buffer(ctype, result)
-            # A call with *extra costs ~70 ns more: only the ops with extra
-            # arguments (var, std, mad, quantile) pay it.
+            # A call with *extra builds an argument tuple, measurable on small
+            # inputs (docs/decisions.md): only the ops with extra arguments
+            # (var, std, mad, quantile) pay it.
             rc = (func(ptr, 1, n, 1, window, window, *extra, flags, out_ptr) if extra
                   else func(ptr, 1, n, 1, window, window, flags, out_ptr))
             if rc:

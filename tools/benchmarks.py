@@ -61,7 +61,7 @@ def collect(size: int, iterations: int, quick: bool) -> list[BenchRow]:
         rows += run_bench(small, max(iterations, 200 if small == 100 else 20), list(OPS),
                           window=10, progress=progress)
     # rolling_mad against pandas' rolling().apply, which is too slow for
-    # --size (~30 s a call at 10M): on the largest size it is timed at.
+    # --size (a Python call per window): on the largest size it is timed at.
     for window in WINDOWS[:2]:
         rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3), ["rolling_mad"], window=window,
                           progress=progress)

@@ -1,7 +1,10 @@
 """Print the active ISA clone and a digest of every operation's output bits.
 
 Run natively and under ``qemu-x86_64 -cpu <model>`` by tools/run_isas.sh:
-equal digests mean every clone computes bit-identical results.
+equal digests mean every clone computes bit-identical results.  The clone is
+the one the dynamic loader resolved (``simd_info()["observed"]``); the
+script fails if it could not be observed or differs from GCC's predicted
+choice or from --expect-isa.
 
     python tools/clone_digest.py [--expect-isa AVX2]
 """
@@ -48,8 +51,16 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--expect-isa", help="fail unless this clone is active")
     args = parser.parse_args(argv)
-    isa = hpcs.simd_info()["isa"]
-    print(f"isa={isa} digest={digest()}")
+    info = hpcs.simd_info()
+    isa = info["isa"]
+    print(f"isa={isa} digest={digest()} clone={info['clone_symbol'] or '-'}")
+    if not info["observed"]:
+        print(f"the active clone could not be observed ({isa} is inferred)", file=sys.stderr)
+        return 1
+    if isa != info["isa_inferred"]:
+        print(f"the loader chose {isa}, GCC's resolver order predicts "
+              f"{info['isa_inferred']}", file=sys.stderr)
+        return 1
     if args.expect_isa and isa != args.expect_isa:
         print(f"expected the {args.expect_isa} clone, got {isa}", file=sys.stderr)
         return 1

@@ -52,12 +52,25 @@ fi
 echo "run_fuzz: $(clang --version | head -1)"
 
 # ---- build ----------------------------------------------------------------
-srcs=("$repo"/csrc/status.c "$repo"/csrc/isa.c "$repo"/csrc/layout.c "$repo"/csrc/threads.c
-      "$repo"/csrc/kernels/reduce.c "$repo"/csrc/kernels/select.c
-      "$repo"/csrc/kernels/rolling.c "$repo"/csrc/kernels/rolling_order.c)
+# The library's sources, as meson.build lists them (the one list):
+# `meson introspect` reads meson.build without configuring a build.
+if command -v meson >/dev/null 2>&1; then
+    meson=(meson)
+else
+    python3 -m venv "$work/meson-venv" && "$work/meson-venv/bin/pip" install -q meson || {
+        echo "run_fuzz: meson is needed to read the source list (pip install meson)" >&2; exit 1; }
+    meson=("$work/meson-venv/bin/meson")
+fi
+mapfile -t srcs < <("${meson[@]}" introspect --targets "$repo/meson.build" | python3 -c '
+import json, sys
+for t in json.load(sys.stdin):
+    if t["name"] == "hpcs_core":
+        for group in t["target_sources"]:
+            print("\n".join(s for s in group.get("sources", []) if s.endswith(".c")))')
+[ "${#srcs[@]}" -gt 0 ] || { echo "run_fuzz: no sources for hpcs_core in meson.build" >&2; exit 1; }
 # trace-cmp instrumentation (libFuzzer's default) is dropped: it made the
-# kernels' inner loops ~4x slower for no gain (they compare data, not input
-# bytes against magic constants).
+# kernels' inner loops several times slower (docs/decisions.md) for no gain
+# (they compare data, not input bytes against magic constants).
 cflags=(-std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-coverage=trace-cmp
         -fno-sanitize-recover=undefined
         -g -O1 -ffp-contract=off -fno-omit-frame-pointer -pthread

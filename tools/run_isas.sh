@@ -3,10 +3,13 @@
 #   native        -> AVX512 clone on an AVX-512 machine (else the best it has)
 #   qemu Haswell  -> AVX2 clone (x86-64-v3)
 #   qemu Nehalem  -> SSE2 baseline clone
-# For each: check simd_info() names the expected clone, run the test suite
-# (but the tests marked `native`, which run native binaries), and compare a
-# digest of every operation's output bits, which must be identical across
-# clones.  Each emulated suite takes ~2.5 minutes.
+# First tools/check_clones.py reads the installed library's code: no clone
+# calls a baseline floating-point helper, the main loops' AVX2/AVX-512 clones
+# use ymm/zmm.  Then for each CPU: check simd_info() names the expected
+# clone as the one the loader resolved (observed, not predicted), run the
+# test suite (but the tests marked `native`, which run native binaries), and
+# compare a digest of every operation's output bits, which must be identical
+# across clones.
 #
 # usage: tools/run_isas.sh [PYTHON]     (PYTHON: the venv's python with hpcs installed)
 # needs: qemu-x86_64 (Debian package qemu-user)
@@ -29,9 +32,12 @@ if ! command -v qemu-x86_64 >/dev/null; then
     exit 1
 fi
 
-native=$("$py" "$repo/tools/clone_digest.py")
-echo "native:  $native"
 status=0
+echo "== clone check (tools/check_clones.py)"
+"$py" "$repo/tools/check_clones.py" || status=1
+
+native=$("$py" "$repo/tools/clone_digest.py") || { echo "FAIL: native ($native)"; exit 1; }
+echo "native:  $native"
 for cpu in Haswell:AVX2 Nehalem:SSE2; do
     model=${cpu%%:*}
     isa=${cpu##*:}
@@ -39,7 +45,8 @@ for cpu in Haswell:AVX2 Nehalem:SSE2; do
     out=$("${emu[@]}" "$py" "$repo/tools/clone_digest.py" --expect-isa "$isa" 2>/dev/null) || {
         echo "FAIL: $model did not run the $isa clone ($out)"; status=1; continue; }
     echo "$model: $out"
-    if [ "${out#* }" != "${native#* }" ]; then
+    digest() { local d=${1#* digest=}; echo "${d%% *}"; }
+    if [ "$(digest "$out")" != "$(digest "$native")" ]; then
         echo "FAIL: $isa clone results differ from the native clone's"; status=1
     fi
     echo "== pytest under qemu -cpu $model ($isa clone)"

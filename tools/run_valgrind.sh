@@ -11,8 +11,8 @@
 # an hpcs error.  The script also fails when pytest fails.
 #
 # valgrind has no AVX-512, so the library runs its AVX2 clone (or SSE2 on a
-# CPU without AVX2); the active clone is printed.  Run time: ~5-6 minutes
-# (179 tests; measured 6m21s wall, 4m06s CPU, on a 2-vCPU machine).
+# CPU without AVX2); the active clone is printed.  It takes minutes (the
+# measured run time is in docs/decisions.md).
 #
 # usage: tools/run_valgrind.sh PYTHON [PYTEST_ARGS...]
 #   PYTHON       the python of a venv where hpcs is installed (pip install .)

@@ -83,6 +83,10 @@ typedef struct hpcs_simd_info {
     int32_t width_doubles;  /* doubles per vector register of that clone */
     uint32_t compiled_mask; /* clones built into this library */
     uint32_t supported_mask;/* levels this CPU supports */
+    int32_t observed;       /* 1: `active` is the clone the loader resolved for
+                             * a kernel; 0: not observable, `active` is inferred */
+    int32_t inferred;       /* the clone GCC's resolver order predicts */
+    const char *clone_symbol; /* symbol of the observed clone ("" if none) */
 } hpcs_simd_info;
 
 /* Library version, "MAJOR.MINOR.PATCH" (never NULL). */

@@ -5,3 +5,6 @@
 
 #define HPCS_BODY "reduce_body.h"
 #include "instantiate.h"
+
+#include "isa_observe.h"
+HPCS_OBSERVE_CLONES(sum_1d_f64)

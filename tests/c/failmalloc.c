@@ -5,6 +5,8 @@
  * by interposing malloc & co.
  *
  * Build:  cc -shared -fPIC -O1 -o libfailmalloc.so failmalloc.c -ldl
+ *         (tests/test_memory.py does; Meson builds it with -Dtests=true and
+ *         tests/c/test_failmalloc.c checks it)
  * Use:    LD_PRELOAD=./libfailmalloc.so python ...; then, through ctypes:
  *
  *   failmalloc_scope("hpcs_core")  only allocations whose caller (return

@@ -8,10 +8,9 @@
  *   test_rolling_order bench [W...]   timings at n = 10,000,000 (f64), windows W
  *                               (default 10 100 10000)
  *
- * Build (from the repository root):
- *   gcc -std=gnu11 -O2 -ffp-contract=off -Icsrc/include -Icsrc tests/c/test_rolling_order.c \
- *       csrc/status.c csrc/isa.c csrc/layout.c csrc/threads.c csrc/kernels/rolling_order.c \
- *       -lm -lpthread -o test_rolling_order
+ * Built and run by Meson with -Dtests=true (tests/c/meson.build):
+ *   tools/run_ctests.sh     or     meson setup build -Dtests=true && meson test -C build
+ * The binary is build/tests/c/test_rolling_order (for `bench`).
  */
 #include <math.h>
 #include <stdint.h>
