@@ -36,6 +36,8 @@ class _Layout:
 
     def __init__(self, x: ArrayLike, axis: Optional[Any], where: Optional[Any] = None) -> None:
         arr = v.as_float_array(x)
+        if where is not None:
+            v.reject_masked(where, "where")
         mask = None if where is None else np.asarray(where)
         if axis is not None:
             axis = v.check_axis(axis, arr.ndim)
@@ -152,13 +154,26 @@ def _reduce(op: _Op, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
 
 def _reduce_general(op: _Op, x: ArrayLike, axis: Any, flags: int, params: tuple, where: Any,
                     lead: Optional[tuple[int, ...]]) -> Result:
-    """:func:`_reduce` for any input: converts x, splits it along ``axis``, shapes the result."""
+    """:func:`_reduce` for any input: converts x, splits it along ``axis``, shapes the result.
+
+    A ``numpy.ma`` input leaves its masked values out: through ``where`` for
+    the ops that take one; for the others the masked values are NaN in the
+    converted array, skipped, and a slice is NaN if it has an unmasked NaN
+    and NaNs are not skipped.
+    """
+    masked_select = False
+    if op.masked:
+        where = v.masked_where(x, where)
+    elif isinstance(x, np.ma.MaskedArray) and not flags & _SKIPNA:
+        masked_select = True
+        flags |= _SKIPNA
     lay = _Layout(x, axis, where)
     out, optr = lay.output(1 if lead is None else math.prod(lead))
     mask = (lay.mask,) if op.masked else ()
     func = op.kernels[lay.arr.dtype][0]
     check(func(lay.ptr, lay.outer, lay.n, lay.inner, *mask, *params, flags, optr), op.name)
-    return lay.result(out, lead or ())
+    result = lay.result(out, lead or ())
+    return v.unmasked_nan(x, axis, result) if masked_select else result
 
 
 def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,

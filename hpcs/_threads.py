@@ -5,10 +5,14 @@ from __future__ import annotations
 import operator
 import os
 import warnings
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Optional
+
+import numpy as np
 
 from hpcs._errors import check
 from hpcs._lib import ffi, lib
+from hpcs._validate import INT64_MAX
 
 #: hpcs_family names, in enum order.
 FAMILIES = ("reduce", "select", "rolling", "rolling_order")
@@ -27,13 +31,21 @@ def set_num_threads(n: int) -> None:
     1
     >>> hpcs.set_num_threads(0)
     """
+    check(lib.hpcs_set_num_threads(_count(n, "n", 0)), "set_num_threads")
+
+
+def _count(value: Any, name: str, low: int) -> int:
+    """An integer in [low, 2**63 - 1] (the C library's int64_t); else TypeError/ValueError."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: must be an integer, got bool {value!r}")
     try:
-        count = operator.index(n)
+        count = operator.index(value)
     except TypeError:
-        raise TypeError(f"n: must be an integer, got {n!r}") from None
-    if count < 0:
-        raise ValueError(f"n: must be >= 0, got {count}")
-    check(lib.hpcs_set_num_threads(count), "set_num_threads")
+        raise TypeError(f"{name}: must be an integer, got {type(value).__name__} {value!r}"
+                        ) from None
+    if not low <= count <= INT64_MAX:
+        raise ValueError(f"{name}: must be an integer in [{low}, 2**63 - 1], got {count}")
+    return int(count)
 
 
 def get_num_threads() -> int:
@@ -69,16 +81,18 @@ def set_thresholds(thresholds: dict[str, Any]) -> None:
     1000
     >>> hpcs.set_thresholds(old)
     """
-    unknown = set(thresholds) - set(FAMILIES)
+    if not isinstance(thresholds, Mapping):
+        raise TypeError("thresholds: must be a dict of family name -> integer, got "
+                        f"{type(thresholds).__name__}")
+    unknown = [name for name in thresholds if name not in FAMILIES]
     if unknown:
-        raise ValueError(f"thresholds: unknown families {sorted(unknown)}; known: {FAMILIES}")
-    merged = {**get_thresholds(), **thresholds}
+        raise ValueError(f"thresholds: unknown families {unknown!r}; known: {FAMILIES}")
+    checked = {name: _count(value, f"thresholds[{name!r}]", 1)
+               for name, value in thresholds.items()}
+    merged = {**get_thresholds(), **checked}
     tuning = ffi.new("hpcs_tuning *")
     for i, name in enumerate(FAMILIES):
-        value = operator.index(merged[name])
-        if value < 1:
-            raise ValueError(f"thresholds: {name} must be >= 1, got {value}")
-        tuning.parallel_min_elements[i] = value
+        tuning.parallel_min_elements[i] = merged[name]
     check(lib.hpcs_set_tuning(tuning), "set_thresholds")
 
 
@@ -97,21 +111,32 @@ def plan_threads(family: str, elements: int) -> int:
     >>> hpcs.plan_threads("reduce", 10)
     1
     """
-    if family not in FAMILIES:
+    if not isinstance(family, str) or family not in FAMILIES:
         raise ValueError(f"family: must be one of {FAMILIES}, got {family!r}")
+    count = _count(elements, "elements", 0)
     out = ffi.new("int64_t *")
-    check(lib.hpcs_plan_threads(FAMILIES.index(family), operator.index(elements), out),
-          "plan_threads")
+    check(lib.hpcs_plan_threads(FAMILIES.index(family), count, out), "plan_threads")
     return int(out[0])
+
+
+def environment_threads() -> Optional[int]:
+    """HPCS_NUM_THREADS as a thread count, or None when it is unset or not valid."""
+    value = os.environ.get("HPCS_NUM_THREADS", "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:  # no sign, "1_0", "²"
+        return None
+    count = int(value)
+    return count if count <= INT64_MAX else None
 
 
 def apply_environment() -> None:
     """Read HPCS_NUM_THREADS (at import); a bad value warns and is ignored."""
-    value = os.environ.get("HPCS_NUM_THREADS")
-    if not value:
+    value = os.environ.get("HPCS_NUM_THREADS", "")
+    if not value.strip():
         return
-    try:
-        set_num_threads(int(value))
-    except (TypeError, ValueError):
-        warnings.warn(f"HPCS_NUM_THREADS={value!r} is not a non-negative integer; ignored",
-                      RuntimeWarning, stacklevel=2)
+    count = environment_threads()
+    if count is None:
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        warnings.warn(f"hpcs: HPCS_NUM_THREADS={shown!r} is not an integer in "
+                      "[0, 2**63 - 1]; ignored (default threads)", RuntimeWarning, stacklevel=2)
+        return
+    set_num_threads(count)

@@ -2,6 +2,14 @@
 
 Every function here either returns a value the C layer can use as it is or
 raises ``TypeError`` / ``ValueError`` naming the argument and the reason.
+
+Masked arrays (``numpy.ma``) are honoured here, once for every function:
+:func:`as_float_array` turns masked values into NaN (missing: rolling and
+NaN-aware operations skip them, so ``min_periods`` applies), and
+:func:`masked_where` gives the reductions that take ``where=`` the mask
+``~x.mask`` (combined with any ``where`` given).  A masked array where it
+has no meaning (``where=``, ``out=``, ``q``) is a TypeError, never
+silently read without its mask.
 """
 
 from __future__ import annotations
@@ -13,16 +21,12 @@ from typing import Any, Optional
 
 import numpy as np
 
-try:  # numpy >= 2.0
-    from numpy.lib.array_utils import normalize_axis_index
-except ImportError:  # pragma: no cover - numpy 1.x
-    from numpy.core.multiarray import normalize_axis_index
-
 #: dtypes the C kernels read directly.
 NATIVE_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 #: The same, by name: native builtin dtypes are singletons, so ``is`` tests them.
 F64, F32 = NATIVE_DTYPES
 INT64_MAX = int(np.iinfo(np.int64).max)
+_MaskedArray = np.ma.MaskedArray
 
 
 def as_float_array(x: Any, name: str = "x") -> np.ndarray:
@@ -31,14 +35,20 @@ def as_float_array(x: Any, name: str = "x") -> np.ndarray:
     float64/float32 arrays are returned as they are (no copy); integers and
     booleans become float64; other float widths become float64.  Complex,
     object, string, datetime and other non-numeric inputs raise TypeError.
+    A ``numpy.ma`` masked array becomes a plain copy with its masked values
+    NaN (missing).
 
     >>> as_float_array([1, 2]).dtype
     dtype('float64')
     >>> as_float_array(np.ones(3, dtype=np.float32)).dtype
     dtype('float32')
+    >>> as_float_array(np.ma.array([1, 2, 3], mask=[0, 1, 0])).tolist()
+    [1.0, nan, 3.0]
     """
     if type(x) is np.ndarray and (x.dtype is F64 or x.dtype is F32):
         return x  # the common case, decided by identity: native builtin dtypes are singletons
+    if isinstance(x, _MaskedArray):
+        return _masked_as_nan(x, name)
     try:
         arr = np.asarray(x)
     except ValueError as exc:  # ragged nested sequences
@@ -54,6 +64,73 @@ def as_float_array(x: Any, name: str = "x") -> np.ndarray:
         f"{name}: unsupported dtype {arr.dtype} (expected a real numeric array: "
         "float64, float32, integer or bool)"
     )
+
+
+def _masked_as_nan(x: np.ma.MaskedArray, name: str) -> np.ndarray:
+    data = as_float_array(np.ma.getdata(x), name)
+    mask = np.ma.getmaskarray(x)
+    if not mask.any():
+        return data
+    data = np.array(data, copy=True)  # the caller's data is never written
+    data[mask] = np.nan
+    return data
+
+
+def masked_where(x: Any, where: Any) -> Any:
+    """``where`` with the masked values of a ``numpy.ma`` array ``x`` left out.
+
+    Returns ``where`` itself when ``x`` is not a masked array (or masks
+    nothing), else the boolean array ``~mask`` (and ``where``, broadcast).
+
+    >>> masked_where(np.ma.array([1.0, 2.0], mask=[1, 0]), None).tolist()
+    [False, True]
+    >>> masked_where([1.0, 2.0], None) is None
+    True
+    """
+    if not isinstance(x, _MaskedArray):
+        return where
+    reject_masked(where, "where")
+    mask = np.ma.getmaskarray(x)
+    if not mask.any():
+        return where
+    keep = ~mask
+    if where is None:
+        return keep
+    return keep & check_where(where, keep.shape).view(np.bool_)
+
+
+def unmasked_nan(x: np.ma.MaskedArray, axis: Any, result: Any) -> Any:
+    """``result`` with NaN for the slices of ``x`` along ``axis`` holding an unmasked NaN.
+
+    For an operation computed on ``x`` with masked values skipped as NaN:
+    without ``skipna`` an unmasked NaN must still give NaN.
+
+    >>> unmasked_nan(np.ma.array([np.nan, 1.0], mask=[0, 0]), None, 1.0)
+    nan
+    """
+    data = np.ma.getdata(x)
+    if data.dtype.kind not in "fc":
+        return result  # integers hold no NaN
+    bad = np.any(np.isnan(data) & ~np.ma.getmaskarray(x), axis=axis)
+    if bad.ndim == 0:
+        if not bad:
+            return result
+        return math.nan if isinstance(result, float) else np.full_like(result, np.nan)
+    result[..., bad] = np.nan  # a fresh array: the wrappers own their results
+    return result
+
+
+def reject_masked(value: Any, name: str) -> None:
+    """TypeError if ``value`` is a ``numpy.ma`` array: ``name`` has no use for a mask.
+
+    >>> reject_masked(np.ma.array([1.0]), "out")
+    Traceback (most recent call last):
+    ...
+    TypeError: out: a masked array (numpy.ma) is not accepted here; pass a plain ndarray
+    """
+    if isinstance(value, _MaskedArray):
+        raise TypeError(f"{name}: a masked array (numpy.ma) is not accepted here; "
+                        "pass a plain ndarray")
 
 
 def c_layout(arr: np.ndarray) -> np.ndarray:
@@ -72,10 +149,14 @@ def check_axis(axis: Any, ndim: int) -> int:
     2
     """
     try:
+        if isinstance(axis, (bool, np.bool_)):
+            raise TypeError
         index = operator.index(axis)
     except TypeError:
         raise TypeError(f"axis: must be an integer or None, got {type(axis).__name__}") from None
-    return int(normalize_axis_index(index, ndim))
+    if not -ndim <= index < ndim:
+        raise ValueError(f"axis: {index} is out of bounds for an array of dimension {ndim}")
+    return int(index) + ndim if index < 0 else int(index)
 
 
 def split_shape(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
@@ -141,6 +222,7 @@ def check_quantiles(q: Any) -> np.ndarray:
     """
     if type(q) is float and 0.0 <= q <= 1.0:
         return np.array(q)  # the common call, without the checks below
+    reject_masked(q, "q")
     try:
         qa = np.asarray(q)
         if qa.dtype.kind not in "biuf" and not (
@@ -214,6 +296,7 @@ def check_out(out: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """
     if not isinstance(out, np.ndarray):
         raise TypeError(f"out: must be a numpy.ndarray, got {type(out).__name__}")
+    reject_masked(out, "out")
     if out.shape != shape:
         raise ValueError(f"out: shape {out.shape} does not match the result's shape {shape}")
     if out.dtype != dtype:

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from typing import Any, Callable, Optional, Sequence
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -119,12 +120,25 @@ def cmd_config(args: argparse.Namespace) -> int:
         if flags:
             print(" ".join(flags))
         return EXIT_OK
+    from hpcs._calibrate import describe_threshold
+
     cfg = hpcs.config()
     print(f"config file:   {cfg['path']} ({'present' if cfg['exists'] else 'absent: defaults'})")
     print(f"threads:       {cfg['num_threads']}")
     print("thread thresholds (elements):")
     for family, value in cfg["thresholds"].items():
-        print(f"  {family:<14} {value:,}")
+        print(f"  {family:<14} {describe_threshold(value)}")
+    if cfg["file"]:
+        print("in the file:")
+        for key, value in cfg["file"].items():
+            if key == "thresholds":
+                value = ", ".join(f"{k}={describe_threshold(n)}" for k, n in value.items())
+            elif key == "calibration" and isinstance(value, dict):
+                value = (f"{value.get('threads', '?')} threads, "
+                         f"{'quick' if value.get('quick') else 'full'} run"
+                         + (f", kept for busy CPUs: {', '.join(value['kept_busy'])}"
+                            if value.get("kept_busy") else ""))
+            print(f"  {key:<14} {value}")
     print(f"cflags:        {cflags}")
     print(f"libs:          {libs}")
     return EXIT_OK
@@ -132,15 +146,22 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     import hpcs
+    from hpcs._calibrate import describe_threshold
 
     t0 = time.perf_counter()
-    result = hpcs.calibrate(quick=args.quick, progress=_progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = hpcs.calibrate(quick=args.quick, progress=_progress)
     _progress_done()
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
     print(f"calibrated in {time.perf_counter() - t0:.1f} s with {result['threads']} threads; "
           f"written to {result['path']}")
     for family, value in result["thresholds"].items():
-        shown = "never (threads do not pay)" if value >= 2**62 else f"{value:,} elements"
-        print(f"  {family:<14} threads from {shown}")
+        shown = describe_threshold(value)
+        shown = f"{shown} (threads do not pay)" if shown == "never" else f"{shown} elements"
+        kept = " (kept: the CPUs were busy)" if family in result["kept_busy"] else ""
+        print(f"  {family:<14} threads from {shown}{kept}")
     return EXIT_OK
 
 

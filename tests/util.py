@@ -67,3 +67,32 @@ def assert_same(got: Any, expected: Any, rtol: float, context: str, atol: float 
     finite = np.isfinite(e)
     assert (g[np.isinf(e)] == e[np.isinf(e)]).all(), f"{context}: inf sign differs"
     np.testing.assert_allclose(g[finite], e[finite], rtol=rtol, atol=atol, err_msg=context)
+
+
+#: Valid values for the required parameters of the public functions, by name.
+REQUIRED_ARGS: dict[str, Any] = {
+    "window": 3, "q": 0.5, "lo": None, "hi": None, "proportiontocut": 0.1, "limits": 0.1}
+
+
+def call_filled(func: Any, x: Any, **kw: Any) -> Any:
+    """``func(x, **kw)`` with every other required parameter from REQUIRED_ARGS, by keyword.
+
+    A parameter no value is known for (``y``, ``groups``: shaped like x) is
+    made from x; any other unknown one skips the test.
+    """
+    import inspect
+
+    import pytest
+
+    for i, (name, param) in enumerate(inspect.signature(func).parameters.items()):
+        if i == 0 or name in kw or param.default is not inspect.Parameter.empty:
+            continue
+        if name == "y":
+            kw[name] = np.ones(np.shape(x))
+        elif name == "groups":
+            kw[name] = np.arange(np.size(x)).reshape(np.shape(x)) % 2
+        elif name in REQUIRED_ARGS:
+            kw[name] = REQUIRED_ARGS[name]
+        else:
+            pytest.skip(f"no valid value known for {func.__name__}'s {name}")
+    return func(x, **kw)
