@@ -10,12 +10,22 @@ load time.  See the API contract in the project docs.
 array([nan, 1.5, 2.5])
 """
 
+try:
+    from hpcs import _lib  # the compiled module; its ImportError says why it is missing
+except ImportError as _exc:  # pragma: no cover - only when run from a source tree
+    import sys as _sys
+
+    if _sys.argv[:1] == ["-m"]:  # `python -m hpcs ...`: a message, not a traceback
+        _sys.exit(f"python -m hpcs: error: {_exc}")
+    raise
+
 from hpcs._calibrate import calibrate
 from hpcs._config import config, config_path
 from hpcs._config import load_config as _load_config
 from hpcs._cpu import get_cpu_info
 from hpcs._errors import HPCSError
 from hpcs._hardware import library_version, simd_info
+from hpcs._ops import OPS as _OPS
 from hpcs._paths import get_include, get_library_path, get_pkgconfig_dir
 from hpcs._reduce import mad, max, mean, median, min, quantile, std, sum, var
 from hpcs._threads import (
@@ -45,6 +55,7 @@ __version__ = library_version()
 _apply_environment()
 _load_config()
 
+#: The operations (one per row of hpcs._ops.OPS) and the helpers around them.
 __all__ = [
     "HPCSError",
     "__version__",
@@ -58,27 +69,10 @@ __all__ = [
     "get_thresholds",
     "get_pkgconfig_dir",
     "library_version",
-    "mad",
-    "max",
-    "mean",
-    "median",
-    "min",
     "plan_threads",
-    "quantile",
     "reset_thresholds",
-    "rolling_mad",
-    "rolling_max",
-    "rolling_mean",
-    "rolling_median",
-    "rolling_min",
-    "rolling_quantile",
-    "rolling_std",
-    "rolling_sum",
-    "rolling_var",
     "set_num_threads",
     "set_thresholds",
     "simd_info",
-    "std",
-    "sum",
-    "var",
+    *_OPS,
 ]

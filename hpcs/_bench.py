@@ -1,7 +1,8 @@
 """Timing engine: hpcs against NumPy, bottleneck, pandas, polars (and scipy) on the same data.
 
-Used by ``hpcs bench`` and ``tools/benchmarks.py``.  Peers that are not
-installed, or that have no such operation, are simply absent from a row.
+Used by ``hpcs bench`` and ``tools/benchmarks.py``.  Peers that have no
+such operation are absent from a row; :func:`missing_peers` names those that
+are not installed (the ``bench`` extra installs them).
 """
 
 from __future__ import annotations
@@ -49,21 +50,22 @@ def _optional(name: str) -> Any:
         return None
 
 
+def missing_peers() -> list[str]:
+    """The peer libraries that cannot be imported here (``pip install 'hpcs[bench]'``)."""
+    return [name for name in PEER_NAMES if _optional(name) is None]
+
+
 def _mad(median: Callable[[Any], Any], x: Any) -> Any:
     return median(abs(x - median(x)))
 
 
 def _hpcs_call(op: str, x: np.ndarray, window: int) -> Func:
-    import hpcs
-
-    func = getattr(hpcs, op)
-    if op == "quantile":
-        return lambda: func(x, 0.5)
-    if op == "rolling_quantile":
-        return lambda: func(x, window, 0.5)
-    if op.startswith("rolling_"):
-        return lambda: func(x, window)
-    return lambda: func(x)
+    """hpcs's call: the registry row's first variant (the peers' defaults: ddof=0, q=0.5)."""
+    row = OPS[op]
+    func, kw = row.fast, row.variants[0]
+    if row.rolling:
+        return lambda: func(x, window, **kw)
+    return lambda: func(x, **kw)
 
 
 def _peer_calls(op: str, x: np.ndarray, window: int) -> dict[str, Func]:
@@ -141,7 +143,7 @@ def best_ms(calls: dict[str, Func], iterations: int) -> dict[str, float]:
     rather than the one being timed at the moment.
     """
     best = dict.fromkeys(calls, float("inf"))
-    for _ in range(max(1, iterations)):
+    for _ in range(iterations):
         for name, func in calls.items():
             t0 = time.perf_counter()
             func()
@@ -161,6 +163,9 @@ def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable
     >>> rows[0].op, rows[0].hpcs_ms > 0
     ('sum', True)
     """
+    for arg, value in (("size", size), ("iterations", iterations), ("window", window)):
+        if type(value) is not int or value < 1:
+            raise ValueError(f"{arg}: expected an integer >= 1, got {value!r}")
     names = list(ops) if ops is not None else list(OPS)
     unknown = [name for name in names if name not in OPS]
     if unknown:
@@ -170,7 +175,7 @@ def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable
     for name in names:
         if progress:
             progress(f"bench {name}")
-        rolling = name.startswith("rolling_")
+        rolling = OPS[name].rolling
         times = best_ms({"hpcs": _hpcs_call(name, x, window), **_peer_calls(name, x, window)},
                         iterations)
         row = BenchRow(name, size, window if rolling else None, times.pop("hpcs"))
@@ -179,19 +184,32 @@ def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable
     return rows
 
 
+def format_time(ms: float) -> str:
+    """A time with its unit: µs below a millisecond, so that small sizes never show 0.00."""
+    return f"{ms:.2f} ms" if ms >= 1.0 else f"{ms * 1e3:.2f} µs"
+
+
 def format_table(rows: list[BenchRow]) -> str:
-    """A plain-text table: ms per library and hpcs's speed-up over each."""
+    """A plain-text table: time per library and hpcs's speed-up over each.
+
+    >>> print(format_table([BenchRow("sum", 100, None, 0.0004, {"numpy": 0.0021})]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    operation  hpcs  numpy  x
+    ---...
+    sum  0.40 µs  2.10 µs  5.2x
+    x = peer time / hpcs time (above 1: hpcs is faster)
+    """
     peers = [p for p in PEER_NAMES if any(p in r.peers_ms for r in rows)]
-    head = f"{'operation':<24}{'hpcs ms':>10}" + "".join(f"{p + ' ms':>15}{'x':>7}" for p in peers)
+    head = f"{'operation':<24}{'hpcs':>12}" + "".join(f"{p:>13}{'x':>7}" for p in peers)
     lines = [head, "-" * len(head)]
     for r in rows:
         label = r.op + (f"(w={r.window})" if r.window else "")
-        line = f"{label:<24}{r.hpcs_ms:>10.2f}"
+        line = f"{label:<24}{format_time(r.hpcs_ms):>12}"
         for p in peers:
             if p in r.peers_ms:
-                line += f"{r.peers_ms[p]:>15.2f}{r.peers_ms[p] / r.hpcs_ms:>6.1f}x"
+                line += f"{format_time(r.peers_ms[p]):>13}{r.peers_ms[p] / r.hpcs_ms:>6.1f}x"
             else:
-                line += f"{'-':>15}{'':>7}"
+                line += f"{'-':>13}{'':>7}"
         lines.append(line)
     lines.append("x = peer time / hpcs time (above 1: hpcs is faster)")
     return "\n".join(lines)

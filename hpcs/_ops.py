@@ -1,8 +1,11 @@
 """Registry of the public operations: one row each.
 
-Tests, ``hpcs test`` and ``hpcs bench`` iterate this table instead of
-naming functions, so adding an operation is one row here (plus its kernel,
-wrapper and reference twin).
+The wrappers (``_reduce``, ``_rolling``) find their C entry points here,
+``hpcs.__all__``, the tests, ``hpcs test``, ``hpcs bench`` and
+``tools/benchmarks.py`` iterate this table instead of naming functions, so
+adding an operation is one row here plus its C kernel
+(``hpcs_<name>_f64``/``_f32``), its wrapper (``hpcs.<name>``) and its
+reference twin (``hpcs._reference.<name>``).
 
 >>> from hpcs._ops import OPS
 >>> OPS["rolling_median"].family
@@ -12,6 +15,7 @@ wrapper and reference twin).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 import hpcs
@@ -41,6 +45,31 @@ class Op:
     @property
     def reference(self) -> Callable[..., Any]:
         return getattr(_reference, self.name)
+
+    @cached_property
+    def kernels(self) -> Kernels:
+        """The C entry points ``hpcs_<name>_f64``/``_f32``, looked up once."""
+        return Kernels(self)
+
+
+class Kernels:
+    """An operation's C entry points, as the wrappers use them on every call.
+
+    A slotted object, not the dataclass: its attributes are read on every
+    call of a wrapper, and slots are the cheapest to read.
+    """
+
+    __slots__ = ("name", "takes_where", "by_dtype")
+
+    def __init__(self, op: Op) -> None:
+        from hpcs._lib import C_TYPES, ffi, lib
+
+        self.name = op.name
+        #: Whether the entry point takes a ``where`` mask (after x, outer, n, inner).
+        self.takes_where = op.takes_where
+        #: Input dtype -> (C function, cffi array type of its input).
+        self.by_dtype = {dtype: (getattr(lib, f"hpcs_{op.name}_{sfx}"), ffi.typeof(ctype))
+                         for dtype, (ctype, sfx) in C_TYPES.items()}
 
 
 def _table() -> dict[str, Op]:

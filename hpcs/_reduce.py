@@ -15,6 +15,7 @@ import numpy as np
 from hpcs import _validate as v
 from hpcs._errors import check
 from hpcs._lib import C_TYPES, ffi, lib
+from hpcs._ops import OPS, Kernels
 
 ArrayLike = Any
 Result = Union[float, np.ndarray]
@@ -81,24 +82,6 @@ class _Layout:
         return res
 
 
-class _Op:
-    """A reduction's C entry points (with their cffi element types) by input dtype."""
-
-    __slots__ = ("name", "masked", "kernels")
-
-    def __init__(self, name: str, masked: bool) -> None:
-        self.name = name
-        #: Whether the C entry point takes a ``where`` mask (after x, outer, n, inner).
-        self.masked = masked
-        #: dtype -> (C function, cffi array type of its input), looked up once.
-        self.kernels = {dtype: (getattr(lib, f"hpcs_{name}_{sfx}"), ffi.typeof(ctype))
-                        for dtype, (ctype, sfx) in C_TYPES.items()}
-
-
-_SUM, _MEAN, _MIN, _MAX, _VAR, _STD = (_Op(name, True)
-                                      for name in ("sum", "mean", "min", "max", "var", "std"))
-_MEDIAN, _MAD, _QUANTILE = (_Op(name, False) for name in ("median", "mad", "quantile"))
-
 #: Spare ``double *`` cells for scalar results.  A call pops one and puts it
 #: back once it has read the result, so concurrent calls (cffi releases the
 #: GIL) and re-entrant ones (a signal handler) never share a cell;
@@ -110,9 +93,11 @@ _DOUBLES = ffi.typeof("double[]")
 _from_buffer = ffi.from_buffer
 
 
-def _reduce(op: _Op, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
+def _reduce(op: Kernels, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
             where: Any = None, lead: Optional[tuple[int, ...]] = None) -> Result:
     """Run ``hpcs_<op>_<dtype>(x, outer, n, inner, [mask,] *params, flags, out)``.
+
+    The mask argument is there when the registry row says ``takes_where``.
 
     ``lead`` is the shape of the leading result axis when there are several
     results per slice (quantile with a 1-D q); None means one result.
@@ -123,7 +108,7 @@ def _reduce(op: _Op, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
     """
     flags = _SKIPNA if skipna else 0
     if axis is None and where is None and lead is None and type(x) is np.ndarray:
-        kernel = op.kernels.get(x.dtype)
+        kernel = op.by_dtype.get(x.dtype)
         if kernel is not None:
             func, ctype = kernel
             try:
@@ -138,9 +123,9 @@ def _reduce(op: _Op, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
                 # Spelled out by arity: a call with *params builds an argument
                 # tuple, measurable on small inputs (docs/decisions.md).
                 if not params:  # sum, mean, min, max, median
-                    rc = (func(ptr, 1, x.size, 1, _NULL, flags, cell) if op.masked
+                    rc = (func(ptr, 1, x.size, 1, _NULL, flags, cell) if op.takes_where
                           else func(ptr, 1, x.size, 1, flags, cell))
-                elif op.masked:  # var, std: ddof
+                elif op.takes_where:  # var, std: ddof
                     rc = func(ptr, 1, x.size, 1, _NULL, params[0], flags, cell)
                 else:  # mad, quantile
                     rc = func(ptr, 1, x.size, 1, *params, flags, cell)
@@ -152,7 +137,7 @@ def _reduce(op: _Op, x: ArrayLike, axis: Any, skipna: bool, params: tuple = (),
     return _reduce_general(op, x, axis, flags, params, where, lead)
 
 
-def _reduce_general(op: _Op, x: ArrayLike, axis: Any, flags: int, params: tuple, where: Any,
+def _reduce_general(op: Kernels, x: ArrayLike, axis: Any, flags: int, params: tuple, where: Any,
                     lead: Optional[tuple[int, ...]]) -> Result:
     """:func:`_reduce` for any input: converts x, splits it along ``axis``, shapes the result.
 
@@ -162,18 +147,21 @@ def _reduce_general(op: _Op, x: ArrayLike, axis: Any, flags: int, params: tuple,
     and NaNs are not skipped.
     """
     masked_select = False
-    if op.masked:
+    if op.takes_where:
         where = v.masked_where(x, where)
     elif isinstance(x, np.ma.MaskedArray) and not flags & _SKIPNA:
         masked_select = True
         flags |= _SKIPNA
     lay = _Layout(x, axis, where)
     out, optr = lay.output(1 if lead is None else math.prod(lead))
-    mask = (lay.mask,) if op.masked else ()
-    func = op.kernels[lay.arr.dtype][0]
+    mask = (lay.mask,) if op.takes_where else ()
+    func = op.by_dtype[lay.arr.dtype][0]
     check(func(lay.ptr, lay.outer, lay.n, lay.inner, *mask, *params, flags, optr), op.name)
     result = lay.result(out, lead or ())
     return v.unmasked_nan(x, axis, result) if masked_select else result
+
+
+_SUM = OPS["sum"].kernels
 
 
 def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -208,6 +196,9 @@ def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     return _reduce(_SUM, x, axis, skipna, (), where)
 
 
+_MEAN = OPS["mean"].kernels
+
+
 def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
          where: Optional[ArrayLike] = None) -> Result:
     """Arithmetic mean (compensated sum / count); NaN for empty input.
@@ -223,6 +214,9 @@ def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     1.5
     """
     return _reduce(_MEAN, x, axis, skipna, (), where)
+
+
+_MIN = OPS["min"].kernels
 
 
 def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -242,6 +236,9 @@ def min(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     return _reduce(_MIN, x, axis, skipna, (), where)
 
 
+_MAX = OPS["max"].kernels
+
+
 def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
         where: Optional[ArrayLike] = None) -> Result:
     """Maximum; NaN if any NaN unless ``skipna``.  Empty input raises ValueError.
@@ -255,6 +252,9 @@ def max(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     3.0
     """
     return _reduce(_MAX, x, axis, skipna, (), where)
+
+
+_VAR = OPS["var"].kernels
 
 
 def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
@@ -275,6 +275,9 @@ def var(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool
     return _reduce(_VAR, x, axis, skipna, (v.check_ddof(ddof),), where)
 
 
+_STD = OPS["std"].kernels
+
+
 def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool = False,
         where: Optional[ArrayLike] = None) -> Result:
     """Standard deviation, the square root of :func:`var`.
@@ -286,6 +289,9 @@ def std(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0, skipna: bool
     2.0
     """
     return _reduce(_STD, x, axis, skipna, (v.check_ddof(ddof),), where)
+
+
+_MEDIAN = OPS["median"].kernels
 
 
 def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) -> Result:
@@ -300,6 +306,9 @@ def median(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) ->
     2.0
     """
     return _reduce(_MEDIAN, x, axis, skipna)
+
+
+_MAD = OPS["mad"].kernels
 
 
 def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 1.0,
@@ -318,6 +327,9 @@ def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 
     1.482602218505602
     """
     return _reduce(_MAD, x, axis, skipna, (v.check_scale(scale),))
+
+
+_QUANTILE = OPS["quantile"].kernels
 
 
 def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = None, *,

@@ -186,9 +186,14 @@ def mad(x: ArrayLike, axis: Optional[int] = None, *, scale: Union[float, str] = 
     return _masked_reduce(f, x, axis, skipna, None, np.nan)
 
 
-def _quantile_of(vals: np.ndarray, q: float, method: str) -> float:
-    """np.quantile's positions and interpolation (numpy's _lerp), except that two
-    equal neighbours give that value (docs/decisions.md: quantile([inf, inf]) is inf)."""
+def quantile_of(vals: np.ndarray, q: float, method: str) -> float:
+    """The quantile rule: np.quantile's positions and interpolation (numpy's _lerp),
+    except that two equal neighbours give that value (docs/decisions.md:
+    quantile([inf, inf]) is inf).  ``vals`` holds no NaN.
+
+    >>> quantile_of(np.array([1.0, np.inf, np.inf]), 0.75, "linear")
+    inf
+    """
     s = np.sort(vals)
     pos = q * (s.size - 1)
     lo = int(np.floor(pos))
@@ -222,7 +227,7 @@ def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = Non
 
     def one(qq: float) -> Result:
         def f(vals: np.ndarray) -> float:
-            return np.nan if np.isnan(vals).any() else _quantile_of(vals, qq, method)
+            return np.nan if np.isnan(vals).any() else quantile_of(vals, qq, method)
 
         return _masked_reduce(f, x, axis, skipna, None, np.nan)
 
@@ -234,26 +239,75 @@ def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = Non
 # ---- rolling --------------------------------------------------------------
 
 
-def _rolling(func: Callable[[np.ndarray], float], x: ArrayLike, window: int,
-             min_periods: Optional[int], center: bool, axis: int) -> np.ndarray:
+#: Windows per block of :func:`rolling_apply` with ``rowwise=True`` (bounds its memory).
+_BLOCK_ELEMENTS = 1 << 20
+
+
+def _window_block(row: np.ndarray, start: int, stop: int, w: int, center: bool) -> np.ndarray:
+    """Windows of outputs start..stop-1 of ``row``, one per line, NaN where a value is missing.
+
+    The window rule (pandas'): output i covers ``[i + offset - w + 1, i + offset]``,
+    ``offset = (w - 1) // 2`` when centred else 0, clipped to the series.
+    """
+    n = row.size
+    offset = (w - 1) // 2 if center else 0
+    if w <= 2 * n + 1:
+        # The series padded with w - 1 missing values before it and offset after it:
+        # line i of its sliding windows is output i's window.
+        padded = np.concatenate([np.full(w - 1, np.nan), row, np.full(offset, np.nan)])
+        return np.lib.stride_tricks.sliding_window_view(padded, w)[offset + start:offset + stop]
+    # A window longer than twice the series (w may be 2**63 - 1): clip it.
+    lo = [builtins.max(0, i + offset - w + 1) for i in range(start, stop)]
+    hi = [builtins.min(i + offset, n - 1) + 1 for i in range(start, stop)]
+    block = np.full((stop - start, n), np.nan)
+    for line, (a, b) in enumerate(zip(lo, hi)):
+        block[line, : builtins.max(0, b - a)] = row[a:b]
+    return block
+
+
+def rolling_apply(func: Callable[[np.ndarray], Any], x: ArrayLike, window: int,
+                  min_periods: Optional[int] = None, center: bool = False, axis: int = -1, *,
+                  rowwise: bool = False) -> np.ndarray:
+    """Apply ``func`` to every window (pandas' rules): the reference of every rolling op.
+
+    ``func`` gets the window's valid (non-NaN) values and returns a float;
+    with ``rowwise=True`` it gets a 2-D block of windows, one per line with
+    NaN where a value is missing, and returns one value per line (NumPy's
+    ``nan*`` functions with ``axis=1`` do).  Outputs with fewer than
+    ``min_periods`` valid values are NaN.
+
+    >>> rolling_apply(np.sum, [1.0, np.nan, 3.0], 2, min_periods=1).tolist()
+    [1.0, 1.0, 3.0]
+    """
     src = v.as_float_array(x)
     w, mp = v.check_window(window, min_periods)
     ax = v.check_axis(axis, src.ndim)
     arr = np.moveaxis(src.astype(np.float64), ax, -1)
     out = np.full(arr.shape, np.nan)
     n = arr.shape[-1]
-    offset = (w - 1) // 2 if center else 0
-    for idx in np.ndindex(*arr.shape[:-1]):
-        row = arr[idx]
-        for i in range(n):
-            end = i + offset  # the window is [end - w + 1, end], clipped
-            vals = row[builtins.max(0, end - w + 1) : builtins.min(end, n - 1) + 1]
-            vals = vals[~np.isnan(vals)]
-            if vals.size >= mp:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    out[idx + (i,)] = func(vals)
+    step = builtins.max(1, _BLOCK_ELEMENTS // builtins.max(1, builtins.min(w, n)))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for idx in np.ndindex(*arr.shape[:-1]):
+            row = arr[idx]
+            for start in range(0, n, step):
+                stop = builtins.min(n, start + step)
+                block = _window_block(row, start, stop, w, center)
+                counts = (~np.isnan(block)).sum(axis=1)
+                if rowwise:
+                    res = np.asarray(func(block), dtype=np.float64)
+                else:
+                    res = np.array([func(b[~np.isnan(b)]) if c >= mp else np.nan
+                                    for b, c in zip(block, counts)], dtype=np.float64)
+                out[idx + (slice(start, stop),)] = np.where(counts >= mp, res, np.nan)
     return np.moveaxis(out, -1, ax).astype(src.dtype)
+
+
+def _nanvar_rows(block: np.ndarray, ddof: int) -> np.ndarray:
+    """np.var of each line's valid values; NaN when there are no more than ``ddof``."""
+    count = (~np.isnan(block)).sum(axis=1)
+    return np.where(count > ddof, np.nanvar(block, axis=1, ddof=builtins.min(ddof, 1 << 62)),
+                    np.nan)
 
 
 def rolling_sum(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -263,7 +317,8 @@ def rolling_sum(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
     >>> rolling_sum([1.0, 2.0, 3.0], 2).tolist()
     [nan, 3.0, 5.0]
     """
-    return _rolling(np.sum, x, window, min_periods, center, axis)
+    return rolling_apply(lambda b: np.nansum(b, axis=1), x, window, min_periods, center, axis,
+                         rowwise=True)
 
 
 def rolling_mean(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -273,7 +328,8 @@ def rolling_mean(x: ArrayLike, window: int, *, min_periods: Optional[int] = None
     >>> rolling_mean([1.0, 2.0, 3.0], 2).tolist()
     [nan, 1.5, 2.5]
     """
-    return _rolling(np.mean, x, window, min_periods, center, axis)
+    return rolling_apply(lambda b: np.nanmean(b, axis=1), x, window, min_periods, center, axis,
+                         rowwise=True)
 
 
 def rolling_var(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -285,8 +341,8 @@ def rolling_var(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
     [nan, 1.0, 1.0]
     """
     d = v.check_ddof(ddof)
-    return _rolling(lambda a: np.var(a, ddof=d) if a.size > d else np.nan, x, window,
-                    min_periods, center, axis)
+    return rolling_apply(lambda b: _nanvar_rows(b, d), x, window, min_periods, center, axis,
+                         rowwise=True)
 
 
 def rolling_std(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -298,8 +354,8 @@ def rolling_std(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
     [nan, 1.0, 1.0]
     """
     d = v.check_ddof(ddof)
-    return _rolling(lambda a: np.std(a, ddof=d) if a.size > d else np.nan, x, window,
-                    min_periods, center, axis)
+    return rolling_apply(lambda b: np.sqrt(_nanvar_rows(b, d)), x, window, min_periods, center,
+                         axis, rowwise=True)
 
 
 def rolling_min(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -309,7 +365,8 @@ def rolling_min(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
     >>> rolling_min([3.0, 1.0, 2.0], 2).tolist()
     [nan, 1.0, 1.0]
     """
-    return _rolling(np.min, x, window, min_periods, center, axis)
+    return rolling_apply(lambda b: np.nanmin(b, axis=1), x, window, min_periods, center, axis,
+                         rowwise=True)
 
 
 def rolling_max(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -319,7 +376,8 @@ def rolling_max(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
     >>> rolling_max([3.0, 1.0, 2.0], 2).tolist()
     [nan, 3.0, 2.0]
     """
-    return _rolling(np.max, x, window, min_periods, center, axis)
+    return rolling_apply(lambda b: np.nanmax(b, axis=1), x, window, min_periods, center, axis,
+                         rowwise=True)
 
 
 def rolling_median(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -329,7 +387,7 @@ def rolling_median(x: ArrayLike, window: int, *, min_periods: Optional[int] = No
     >>> rolling_median([1.0, 5.0, 2.0], 2).tolist()
     [nan, 3.0, 3.5]
     """
-    return _rolling(np.median, x, window, min_periods, center, axis)
+    return rolling_apply(np.median, x, window, min_periods, center, axis)
 
 
 def rolling_mad(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
@@ -341,8 +399,8 @@ def rolling_mad(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
     [nan, nan, 1.0]
     """
     s = v.check_scale(scale)
-    return _rolling(lambda a: np.median(np.abs(a - np.median(a))) * s, x, window, min_periods,
-                    center, axis)
+    return rolling_apply(lambda a: np.median(np.abs(a - np.median(a))) * s, x, window,
+                         min_periods, center, axis)
 
 
 def rolling_quantile(x: ArrayLike, window: int, q: float, *, method: str = "linear",
@@ -354,4 +412,5 @@ def rolling_quantile(x: ArrayLike, window: int, q: float, *, method: str = "line
     [nan, 1.5, 2.5]
     """
     qq = float(v.check_quantiles(q))
-    return _rolling(lambda a: _quantile_of(a, qq, method), x, window, min_periods, center, axis)
+    return rolling_apply(lambda a: quantile_of(a, qq, method), x, window, min_periods, center,
+                         axis)

@@ -8,28 +8,24 @@ import numpy as np
 
 from hpcs import _validate as v
 from hpcs._errors import check
-from hpcs._lib import C_TYPES, ffi, lib
+from hpcs._lib import ffi, lib
+from hpcs._ops import OPS, Kernels
 from hpcs._reduce import QUANTILE_METHODS
 
 ArrayLike = Any
 
-#: C entry point of each rolling op by input dtype, with the cffi array type
-#: of its input and output, looked up once.
-_KERNELS = {op: {dtype: (getattr(lib, f"hpcs_rolling_{op}_{sfx}"), ffi.typeof(ctype))
-                 for dtype, (ctype, sfx) in C_TYPES.items()}
-            for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad", "quantile")}
 _CENTER = lib.HPCS_CENTER
 _from_buffer = ffi.from_buffer
 
 
-def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool, axis: Any,
+def _rolling(op: Kernels, x: ArrayLike, window: Any, min_periods: Any, center: bool, axis: Any,
              out: Optional[np.ndarray], *extra: Any) -> np.ndarray:
-    """Validate, run ``hpcs_rolling_<op>_<dtype>`` along ``axis`` and return the output."""
+    """Validate, run ``hpcs_<op.name>_<dtype>`` along ``axis`` and return the output."""
     flags = _CENTER if center else 0
     if (type(x) is np.ndarray and x.ndim == 1 and type(window) is int
             and 0 < window <= v.INT64_MAX and min_periods is None and type(axis) is int
             and -1 <= axis <= 0 and out is None):
-        kernel = _KERNELS[op].get(x.dtype)
+        kernel = op.by_dtype.get(x.dtype)
         if kernel is not None:
             # The common call — a 1-D float64/float32 array and default
             # arguments — is valid as it stands: at ~100 elements the general
@@ -48,17 +44,17 @@ def _rolling(op: str, x: ArrayLike, window: Any, min_periods: Any, center: bool,
             rc = (func(ptr, 1, n, 1, window, window, *extra, flags, out_ptr) if extra
                   else func(ptr, 1, n, 1, window, window, flags, out_ptr))
             if rc:
-                check(rc, f"rolling_{op}")
+                check(rc, op.name)
             return result
     return _rolling_general(op, x, window, min_periods, flags, axis, out, extra)
 
 
-def _rolling_general(op: str, x: ArrayLike, window: Any, min_periods: Any, flags: int, axis: Any,
+def _rolling_general(op: Kernels, x: ArrayLike, window: Any, min_periods: Any, flags: int, axis: Any,
                      out: Optional[np.ndarray], extra: tuple) -> np.ndarray:
     """:func:`_rolling` for any input: converts and checks every argument."""
     arr = v.as_float_array(x)
     if arr.ndim == 0:
-        raise ValueError(f"x: rolling_{op} needs an array of at least 1 dimension, got a scalar")
+        raise ValueError(f"x: {op.name} needs an array of at least 1 dimension, got a scalar")
     w, mp = v.check_window(window, min_periods)
     ax = v.check_axis(axis, arr.ndim)
     arr = v.c_layout(arr)
@@ -70,11 +66,11 @@ def _rolling_general(op: str, x: ArrayLike, window: Any, min_periods: Any, flags
         if np.shares_memory(result, arr):
             # Kernels read ahead of where they write: compute aside, then copy.
             result = np.empty(arr.shape, dtype=arr.dtype)
-    func, ctype = _KERNELS[op][arr.dtype]
+    func, ctype = op.by_dtype[arr.dtype]
     rc = func(_from_buffer(ctype, arr), outer, n, inner, w, mp, *extra, flags,
               _from_buffer(ctype, result, True))
     if rc:
-        check(rc, f"rolling_{op}")
+        check(rc, op.name)
     if out is not None and result is not out:
         out[...] = result
         return out
@@ -104,52 +100,82 @@ def _doc(summary: str, examples: str, extra: str = "") -> str:
     return f"{summary}\n{_COMMON_DOC}{extra}\n    Examples\n    --------\n{examples}"
 
 
+_ROLLING_SUM = OPS["rolling_sum"].kernels
+
+
 def rolling_sum(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                 center: bool = False, axis: int = -1,
                 out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _rolling("sum", x, window, min_periods, center, axis, out)
+    return _rolling(_ROLLING_SUM, x, window, min_periods, center, axis, out)
+
+
+_ROLLING_MEAN = OPS["rolling_mean"].kernels
 
 
 def rolling_mean(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                  center: bool = False, axis: int = -1,
                  out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _rolling("mean", x, window, min_periods, center, axis, out)
+    return _rolling(_ROLLING_MEAN, x, window, min_periods, center, axis, out)
+
+
+_ROLLING_VAR = OPS["rolling_var"].kernels
 
 
 def rolling_var(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                 center: bool = False, axis: int = -1, out: Optional[np.ndarray] = None,
                 ddof: int = 0) -> np.ndarray:
-    return _rolling("var", x, window, min_periods, center, axis, out, v.check_ddof(ddof))
+    ddof = v.check_ddof(ddof)
+    return _rolling(_ROLLING_VAR, x, window, min_periods, center, axis, out, ddof)
+
+
+_ROLLING_STD = OPS["rolling_std"].kernels
 
 
 def rolling_std(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                 center: bool = False, axis: int = -1, out: Optional[np.ndarray] = None,
                 ddof: int = 0) -> np.ndarray:
-    return _rolling("std", x, window, min_periods, center, axis, out, v.check_ddof(ddof))
+    ddof = v.check_ddof(ddof)
+    return _rolling(_ROLLING_STD, x, window, min_periods, center, axis, out, ddof)
+
+
+_ROLLING_MIN = OPS["rolling_min"].kernels
 
 
 def rolling_min(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                 center: bool = False, axis: int = -1,
                 out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _rolling("min", x, window, min_periods, center, axis, out)
+    return _rolling(_ROLLING_MIN, x, window, min_periods, center, axis, out)
+
+
+_ROLLING_MAX = OPS["rolling_max"].kernels
 
 
 def rolling_max(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                 center: bool = False, axis: int = -1,
                 out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _rolling("max", x, window, min_periods, center, axis, out)
+    return _rolling(_ROLLING_MAX, x, window, min_periods, center, axis, out)
+
+
+_ROLLING_MEDIAN = OPS["rolling_median"].kernels
 
 
 def rolling_median(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                    center: bool = False, axis: int = -1,
                    out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _rolling("median", x, window, min_periods, center, axis, out)
+    return _rolling(_ROLLING_MEDIAN, x, window, min_periods, center, axis, out)
+
+
+_ROLLING_MAD = OPS["rolling_mad"].kernels
 
 
 def rolling_mad(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                 center: bool = False, axis: int = -1, out: Optional[np.ndarray] = None,
                 scale: Union[float, str] = 1.0) -> np.ndarray:
-    return _rolling("mad", x, window, min_periods, center, axis, out, v.check_scale(scale))
+    s = v.check_scale(scale)
+    return _rolling(_ROLLING_MAD, x, window, min_periods, center, axis, out, s)
+
+
+_ROLLING_QUANTILE = OPS["rolling_quantile"].kernels
 
 
 def rolling_quantile(x: ArrayLike, window: int, q: float, *, method: str = "linear",
@@ -157,7 +183,7 @@ def rolling_quantile(x: ArrayLike, window: int, q: float, *, method: str = "line
                      out: Optional[np.ndarray] = None) -> np.ndarray:
     qf = v.check_probability(q)
     m = v.check_method(method, QUANTILE_METHODS)
-    return _rolling("quantile", x, window, min_periods, center, axis, out, qf, m)
+    return _rolling(_ROLLING_QUANTILE, x, window, min_periods, center, axis, out, qf, m)
 
 
 rolling_sum.__doc__ = _doc(

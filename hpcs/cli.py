@@ -33,6 +33,48 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2))
 
 
+def _positive_int(text: str) -> int:
+    """An integer >= 1, also written like ``1e6`` or ``1_000_000`` (as ``--help`` shows)."""
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+        if not number.is_integer():
+            raise argparse.ArgumentTypeError(
+                f"expected a positive integer, got {text!r}") from None
+        value = int(number)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+def _op_list(text: str) -> list[str]:
+    """Comma-separated names of registered operations."""
+    from hpcs._ops import OPS
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in OPS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown operation(s) {', '.join(unknown) or repr(text)}; known: {', '.join(OPS)}")
+    return names
+
+
+class _VersionAction(argparse.Action):
+    """``hpcs --version``: the line ``hpcs version`` prints (hpcs imported only when asked)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: Any = argparse.SUPPRESS, help: Optional[str] = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:
+        parser.exit(cmd_version(argparse.Namespace(json=False)))
+
+
 def cmd_version(args: argparse.Namespace) -> int:
     import hpcs
 
@@ -83,11 +125,10 @@ def cmd_cpuinfo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from hpcs._bench import format_table, run_bench
+    from hpcs._bench import format_table, missing_peers, run_bench
 
-    ops = [op for op in args.ops.split(",") if op] if args.ops else None
     try:
-        rows = run_bench(size=args.size, iterations=args.iterations, ops=ops,
+        rows = run_bench(size=args.size, iterations=args.iterations, ops=args.ops,
                          window=args.window, progress=None if args.json else _progress)
     except ValueError as exc:
         _progress_done()
@@ -101,6 +142,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"{args.size:,} float64 values, best of {args.iterations}, rolling window "
               f"{args.window}\n")
         print(format_table(rows))
+        missing = missing_peers()
+        if missing:
+            print(f"not installed, so not compared: {', '.join(missing)} "
+                  f"(pip install 'hpcs[bench]')")
     return EXIT_OK
 
 
@@ -185,12 +230,15 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hpcs", description="hpcs: fast, exact statistics")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print the version line of `hpcs version` and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
             json_flag: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(func=func)
+        # The subcommand's own parser reports its errors (with its usage).
+        p.set_defaults(func=func, subparser=p)
         if json_flag:
             p.add_argument("--json", action="store_true", help="print JSON")
         return p
@@ -198,10 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("version", cmd_version, "package version, C library version, active ISA", True)
     add("cpuinfo", cmd_cpuinfo, "CPU report: vendor, cores, caches, SIMD flags, active ISA", True)
     bench = add("bench", cmd_bench, "time hpcs against NumPy, bottleneck, pandas, polars", True)
-    bench.add_argument("--size", type=int, default=1_000_000, help="elements (default 1e6)")
-    bench.add_argument("--iterations", type=int, default=5, help="best of K runs (default 5)")
-    bench.add_argument("--ops", help="comma-separated operations (default: all)")
-    bench.add_argument("--window", type=int, default=100, help="rolling window (default 100)")
+    bench.add_argument("--size", type=_positive_int, default=1_000_000,
+                       help="elements, e.g. 1000000 or 1e6 (default 1e6)")
+    bench.add_argument("--iterations", type=_positive_int, default=5,
+                       help="best of K runs (default 5)")
+    bench.add_argument("--ops", type=_op_list,
+                       help="comma-separated operations, e.g. sum,rolling_mean (default: all)")
+    bench.add_argument("--window", type=_positive_int, default=100,
+                       help="rolling window (default 100)")
     config = add("config", cmd_config, "the config file and its values; C compile/link flags")
     config.add_argument("--path", action="store_true", help="print the config file's path")
     config.add_argument("--cflags", action="store_true", help="print C compiler flags")
@@ -221,7 +273,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     hpcs ...
     0
     """
-    args = build_parser().parse_args(argv)
+    args, extra = build_parser().parse_known_args(argv)
+    if extra:
+        args.subparser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except KeyboardInterrupt:

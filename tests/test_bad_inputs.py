@@ -38,6 +38,7 @@ import numpy as np
 import pytest
 
 import hpcs
+from hpcs._reference import quantile_of, rolling_apply
 
 REDUCTIONS = ("sum", "mean", "var", "std", "min", "max", "median", "mad", "quantile")
 ROLLING = ("rolling_sum", "rolling_mean", "rolling_var", "rolling_std", "rolling_min",
@@ -103,20 +104,6 @@ _ONLY: dict[str, tuple[str, ...]] = {}  # row id -> the only ops it applies to
 
 # --------------------------------------------------------------------------- oracles
 
-def _lerp_quantile(v: np.ndarray, q: float, method: str) -> float:
-    """np.quantile, except equal neighbours give that value (docs/decisions.md).
-
-    NumPy's _lerp gives NaN whenever a neighbour is infinite, even at an exact
-    order statistic (np.quantile([1, inf], 0) is NaN); hpcs follows it.
-    """
-    s = np.sort(v)
-    lo_i = int(math.floor(q * (s.size - 1)))
-    lo, hi = s[lo_i], s[min(lo_i + 1, s.size - 1)]
-    if lo == hi:
-        return float(lo)
-    return float(np.quantile(v, q, method=method))
-
-
 def np_reduce(name: str, v: np.ndarray, skipna: bool = False, ddof: int = 0,
               q: Any = 0.5, scale: Any = 1.0, method: str = "linear") -> Any:
     """The NumPy value of reduction ``name`` of the 1-D float64 ``v`` (contract rules)."""
@@ -142,8 +129,8 @@ def np_reduce(name: str, v: np.ndarray, skipna: bool = False, ddof: int = 0,
             return float(np.median(np.abs(v - np.median(v)))) * scale
         if name == "quantile":
             if np.ndim(q):
-                return np.array([_lerp_quantile(v, qq, method) for qq in q])
-            return _lerp_quantile(v, q, method)
+                return np.array([quantile_of(v, qq, method) for qq in q])
+            return quantile_of(v, q, method)
         return float(getattr(np, name)(v))
 
 
@@ -186,18 +173,9 @@ def exact_reduce(name: str, v: np.ndarray, ddof: int = 0, q: Any = 0.5, scale: A
 def rolling_oracle(name: str, x: np.ndarray, oracle: Any, window: int = 3,
                    min_periods: Optional[int] = None, center: bool = False,
                    **kw: Any) -> np.ndarray:
-    """pandas window rules, each window reduced by ``oracle`` over its valid values."""
-    mp = window if min_periods is None else min_periods
-    x = np.asarray(x, dtype=np.float64)
-    offset = (window - 1) // 2 if center else 0
-    res = np.full(x.shape, np.nan)
-    for i in range(x.size):
-        end = min(i + offset + 1, x.size)
-        w = x[max(0, i + offset + 1 - window):end]
-        w = w[~np.isnan(w)]
-        if w.size >= mp:
-            res[i] = oracle(name[len("rolling_"):], w, **kw)
-    return res
+    """The reference's window rules, each window reduced by ``oracle`` over its valid values."""
+    return rolling_apply(lambda w: oracle(name[len("rolling_"):], w, **kw), x, window,
+                         min_periods, center)
 
 
 def close(got: Any, exp: Any, rtol: float = RTOL) -> np.ndarray:

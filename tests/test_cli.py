@@ -114,3 +114,69 @@ def test_calibrate_quick_writes_config_that_is_used(config_env) -> None:
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, **config_env}, cwd="/", check=True)
     assert json.loads(loaded.stdout) == saved["thresholds"]
+
+
+@pytest.mark.parametrize("args,named", [
+    (["bench", "--size", "0"], "--size"),
+    (["bench", "--size", "-5"], "--size"),
+    (["bench", "--size", "1.5"], "--size"),
+    (["bench", "--iterations", "0"], "--iterations"),
+    (["bench", "--iterations", "-1"], "--iterations"),
+    (["bench", "--window", "0"], "--window"),
+    (["bench", "--ops", "sum,bogus"], "--ops"),
+    (["version", "--jsn"], "--jsn"),
+    (["test", "--bogus"], "--bogus"),
+])
+def test_bad_arguments_are_named_with_the_commands_usage(args: list, named: str) -> None:
+    out = run(*args)
+    assert out.returncode == 2, out
+    assert named in out.stderr and f"usage: hpcs {args[0]}" in out.stderr, out.stderr
+    assert "Warning" not in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+def test_bench_size_as_help_writes_it(config_env) -> None:
+    """--help says "default 1e6": 1e3 is accepted, as 1000."""
+    out = run("bench", "--size", "1e3", "--iterations", "1", "--ops", "sum", "--json",
+              env=config_env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["size"] == 1000
+
+
+def test_version_flag(config_env) -> None:
+    out = run("--version", env=config_env)
+    assert out.returncode == 0 and out.stdout == run("version", env=config_env).stdout
+
+
+def test_small_sizes_never_show_zero_times(config_env) -> None:
+    out = run("bench", "--size", "100", "--iterations", "2", "--ops", "sum,rolling_mean",
+              env=config_env)
+    assert out.returncode == 0, out.stderr
+    assert " 0.00 " not in out.stdout and "µs" in out.stdout, out.stdout
+
+
+def test_missing_peers_are_named_with_the_extra(monkeypatch, capsys) -> None:
+    from hpcs import _bench
+    from hpcs.cli import main
+
+    real = _bench._optional
+    monkeypatch.setattr(_bench, "_optional",
+                        lambda name: None if name == "polars" else real(name))
+    assert main(["bench", "--size", "100", "--iterations", "1", "--ops", "sum"]) == 0
+    out = capsys.readouterr().out
+    assert "polars" in out and "pip install 'hpcs[bench]'" in out
+
+
+def test_python_m_hpcs_in_the_source_tree_says_what_to_do(tmp_path: Path) -> None:
+    """From a clone's root `python -m hpcs` imports the source tree: say so, no traceback."""
+    repo = Path(__file__).resolve().parents[1]
+    if Path(hpcs.__file__).resolve().is_relative_to(repo):
+        pytest.skip("editable install: the source tree is the installed package")
+    import shutil
+
+    shutil.copytree(repo / "hpcs", tmp_path / "hpcs",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    shutil.copy(repo / "meson.build", tmp_path / "meson.build")
+    out = subprocess.run([sys.executable, "-m", "hpcs", "test"], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=300)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "shadows the installed hpcs" in out.stderr and "hpcs test" in out.stderr, out.stderr

@@ -1,19 +1,17 @@
 """Rolling sum/mean/var/std/min/max on the kernel paths other than whole
 blocks: long windows (sub-blocks, windows over 640) and short windows of
 sum/mean (direct sums, windows up to 16); rolling_mad's short windows (8
-outputs side by side, windows up to 16).  Brute-force reference, NaN/inf
-patterns, centring, min_periods, thread counts."""
+outputs side by side, windows up to 16).  The reference twins
+(hpcs._reference), NaN/inf patterns, centring, min_periods, thread counts."""
 
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 import hpcs
-from hpcs._reference import rolling_mad as reference_rolling_mad
+from hpcs import _reference as ref
 
 N = 8_000
 WINDOWS = (641, 1023, 2500)
@@ -37,41 +35,31 @@ def _series(kind: str) -> np.ndarray:
     return x
 
 
-def _reference(x: np.ndarray, window: int, center: bool) -> tuple[dict, np.ndarray]:
-    """Window ending at i + offset, clipped to the series, by brute force:
-    the results and the counts of valid values."""
-    offset = (window - 1) // 2 if center else 0
-    pad = np.concatenate([np.full(window - 1, np.nan), x, np.full(offset, np.nan)])
-    view = sliding_window_view(pad, window)[offset:offset + x.size]
-    count = (~np.isnan(view)).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # empty windows
-        total = np.nansum(view, axis=1)
-        ref = {"sum": total, "mean": total / count}
-        filled_hi = np.where(np.isnan(view), -np.inf, view)
-        filled_lo = np.where(np.isnan(view), np.inf, view)
-        ref["max"] = filled_hi.max(axis=1)
-        ref["min"] = filled_lo.min(axis=1)
-        finite = np.where(np.isfinite(view), view, np.nan)
-        ref["var"] = np.where(np.isfinite(total), np.nanvar(finite, axis=1), np.nan)
-        ref["std"] = np.sqrt(ref["var"])
-    return ref, count
+def _reference(x: np.ndarray, window: int, center: bool,
+               ops: tuple[str, ...]) -> tuple[dict, np.ndarray]:
+    """The reference twins' results with min_periods=1 and the count of valid
+    values of each window (other min_periods are a mask of these)."""
+    kw = {"min_periods": 1, "center": center}
+    ref_ops = {op: getattr(ref, f"rolling_{op}")(x, window, **kw) for op in ops}
+    count = ref.rolling_sum((~np.isnan(x)).astype(np.float64), window, **kw)
+    return ref_ops, np.nan_to_num(count)
 
 
 def _check_brute_force(kind: str, window: int, ops: tuple[str, ...]) -> None:
     x = _series(kind)
     for center in (False, True):
-        full, count = _reference(x, window, center)
+        full, count = _reference(x, window, center, ops)
         for min_periods in sorted({1, max(1, window // 2), window}):
-            ref = {op: np.where(count < min_periods, np.nan, r) for op, r in full.items()}
+            expected = {op: np.where(count < min_periods, np.nan, r) for op, r in full.items()}
             for op in ops:
                 got = getattr(hpcs, f"rolling_{op}")(x, window, min_periods=min_periods,
                                                       center=center)
-                np.testing.assert_array_equal(np.isnan(got), np.isnan(ref[op]), err_msg=op)
+                np.testing.assert_array_equal(np.isnan(got), np.isnan(expected[op]), err_msg=op)
                 if op in ("min", "max"):
-                    np.testing.assert_array_equal(got, ref[op], err_msg=op)
+                    np.testing.assert_array_equal(got, expected[op], err_msg=op)
                 else:
-                    np.testing.assert_allclose(got, ref[op], rtol=1e-12, atol=1e-9, err_msg=op)
+                    np.testing.assert_allclose(got, expected[op], rtol=1e-12, atol=1e-9,
+                                               err_msg=op)
 
 
 KINDS = ["clean", "sparse-nan", "dense-nan", "nan-run", "inf"]
@@ -102,7 +90,7 @@ def test_short_window_mad_matches_reference(kind: str, window: int) -> None:
             for scale in (1.0, "normal"):
                 kwargs = {"min_periods": min_periods, "center": center, "scale": scale}
                 got = hpcs.rolling_mad(x, window, **kwargs)
-                want = reference_rolling_mad(x, window, **kwargs)
+                want = ref.rolling_mad(x, window, **kwargs)
                 np.testing.assert_allclose(got, want, rtol=1e-15, atol=0, err_msg=str(kwargs))
 
 
@@ -119,10 +107,10 @@ def test_short_window_cut_to_series() -> None:
 
 def test_long_window_float32() -> None:
     x = _series("sparse-nan")
-    ref, _ = _reference(x.astype(np.float32).astype(np.float64), 1000, False)
+    expected = ref.rolling_mean(x.astype(np.float32).astype(np.float64), 1000, min_periods=1)
     got = hpcs.rolling_mean(x.astype(np.float32), 1000, min_periods=1)
     assert got.dtype == np.float32
-    np.testing.assert_allclose(got, ref["mean"].astype(np.float32), rtol=1e-6)
+    np.testing.assert_allclose(got, expected.astype(np.float32), rtol=1e-6)
 
 
 def test_long_window_no_drift_and_inf_leaves() -> None:

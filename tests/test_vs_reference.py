@@ -110,3 +110,43 @@ def test_longer_series(op: Op) -> None:
         else:
             args = () if q is None else (q,)
             _compare(op, "clone", data, {**variant, "skipna": True}, args)
+
+
+# ---------------------------------------------------------------- the registry is the one list
+
+def test_every_registered_op_is_wired() -> None:
+    """Each row of hpcs._ops.OPS has its wrapper, reference twin and C kernels, and is exported."""
+    import hpcs
+    from hpcs._ops import OPS
+
+    assert len(hpcs.__all__) == len(set(hpcs.__all__)), "hpcs.__all__ lists a name twice"
+    for op in OPS.values():
+        assert op.name in hpcs.__all__ and callable(op.fast) and callable(op.reference)
+        assert {np.dtype(np.float64), np.dtype(np.float32)} <= set(op.kernels.by_dtype)
+
+
+def test_every_public_wrapper_is_registered() -> None:
+    import inspect
+
+    from hpcs import _reduce, _rolling
+    from hpcs._ops import OPS
+
+    for module in (_reduce, _rolling):
+        public = [name for name, obj in vars(module).items() if inspect.isfunction(obj)
+                  and obj.__module__ == module.__name__ and not name.startswith("_")]
+        assert set(public) <= set(OPS), f"{module.__name__}: {set(public) - set(OPS)} unregistered"
+
+
+def test_fuzz_harness_covers_the_registry() -> None:
+    """tests/fuzz/fuzz_entry_points.c calls every registered op (in registry order)."""
+    import re
+    from pathlib import Path
+
+    from hpcs._ops import OPS
+
+    harness = Path(__file__).resolve().parent / "fuzz" / "fuzz_entry_points.c"
+    if not harness.exists():
+        pytest.skip("no fuzz harness next to these tests")
+    block = re.search(r"op_names\[OP_COUNT\]\s*=\s*\{(.*?)\};", harness.read_text(), re.S)
+    assert block, "op_names not found in the fuzz harness"
+    assert re.findall(r'"(\w+)"', block.group(1)) == list(OPS)

@@ -1,11 +1,12 @@
 /*
  * Rolling median of a short sensor series with libhpcs_core, from C.
  *
- * Build against an installed hpcs (see `hpcs config --cflags --libs`):
- *   cc rolling_median.c $(hpcs config --cflags --libs) -o rolling_median
+ * Build against an installed hpcs, in this directory (tests/test_docs.py runs
+ * these lines):
+ *   cc rolling_median.c $(hpcs config --cflags --libs) -lm -o rolling_median && ./rolling_median
  * or with pkg-config:
- *   PKG_CONFIG_PATH=$(python -c 'import hpcs; print(hpcs.get_pkgconfig_dir())') \
- *   cc rolling_median.c $(pkg-config --cflags --libs hpcs_core) -o rolling_median
+ *   export PKG_CONFIG_PATH=$(python -I -c 'import hpcs; print(hpcs.get_pkgconfig_dir())')
+ *   cc rolling_median.c $(pkg-config --cflags --libs hpcs_core) -lm -o rolling_median && ./rolling_median
  */
 #include <math.h>
 #include <stdio.h>
