@@ -51,21 +51,31 @@ def test_example_builds_with_pkg_config(tmp_path: Path) -> None:
     assert "nan 1.5 2 3 4 3.5 4.5 5.5" in out
 
 
-SOURCE_ROOT = Path(__file__).resolve().parents[1]
-HARNESSES = sorted((SOURCE_ROOT / "tests" / "c").glob("test_*.c"))
+C_TESTS = Path(__file__).resolve().parent / "c"
+HARNESSES = sorted(C_TESTS.glob("test_*.c"))
+#: Harnesses that run under LD_PRELOAD of the failmalloc shim (as in
+#: tests/c/meson.build).
+PRELOAD_SHIM = {"test_failmalloc"}
 
 
 @pytest.mark.parametrize("harness", HARNESSES, ids=lambda p: p.stem)
 def test_c_harness(tmp_path: Path, harness: Path) -> None:
-    """The Python-free C harnesses, built from the sources with every kernel."""
-    sources = [str(p) for p in sorted((SOURCE_ROOT / "csrc").glob("*.c"))]
-    sources += [str(p) for p in sorted((SOURCE_ROOT / "csrc" / "kernels").glob("*.c"))]
+    """The Python-free C harnesses of tests/c, linked against the installed
+    library (every clone and the dispatch; Meson runs them too, against its
+    build: tools/run_ctests.sh)."""
+    libdir = os.path.dirname(hpcs.get_library_path())
     exe = tmp_path / harness.stem
-    subprocess.run([CC, "-std=gnu11", "-O2", "-ffp-contract=off",
-                    f"-I{SOURCE_ROOT / 'csrc' / 'include'}", f"-I{SOURCE_ROOT / 'csrc'}",
-                    str(harness), *sources, "-lm", "-lpthread", "-o", str(exe)],
+    subprocess.run([CC, "-std=gnu11", "-O2", "-ffp-contract=off", f"-I{hpcs.get_include()}",
+                    str(harness), f"-L{libdir}", f"-Wl,-rpath,{libdir}", "-lhpcs_core",
+                    "-lm", "-ldl", "-o", str(exe)],
                    check=True, capture_output=True, text=True)
-    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=600)
+    env = dict(os.environ)
+    if harness.stem in PRELOAD_SHIM:
+        shim = tmp_path / "libfailmalloc.so"
+        subprocess.run([CC, "-shared", "-fPIC", "-O1", "-o", str(shim),
+                        str(C_TESTS / "failmalloc.c"), "-ldl"], check=True)
+        env["LD_PRELOAD"] = str(shim)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=600, env=env)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     assert " 0 failed" in out.stdout
 
