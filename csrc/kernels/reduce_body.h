@@ -360,7 +360,7 @@ HPCS_CLONES static hpcs_status HPCS_T(exact_task)(void *ctx, int64_t chunk)
 
 /* The exact sum of the slice's terms into *whole (count and non-finite
  * terms included), chunks on up to nthreads threads. */
-static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsum_part *whole)
+HPCS_CLONES static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsum_part *whole)
 {
     const int64_t nchunks = job->n > 0 ? (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
     if (nchunks == 1) {
@@ -383,7 +383,7 @@ static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsu
  * pass bounds its own error; only if that bound cannot certify the rounding
  * is the slice summed again exactly.  Either way the result depends only on
  * the multiset of terms, never on their order. */
-static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *mask, int64_t n, uint32_t flags,
+HPCS_CLONES static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *mask, int64_t n, uint32_t flags,
                                        int64_t nthreads, int mode, double sc, double msc,
                                        int divide, int64_t ddof, double *out, double *count_out)
 {
@@ -443,7 +443,7 @@ HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *ma
  * with m the correctly rounded mean: two passes, order-independent.  If the
  * squares overflow while the data are finite, they are summed scaled by
  * 2^-1024 (deviations by 2^-512) and *scaled says so. */
-static hpcs_status HPCS_T(var_scaled)(const T *x, const uint8_t *mask, int64_t n,
+HPCS_CLONES static hpcs_status HPCS_T(var_scaled)(const T *x, const uint8_t *mask, int64_t n,
                                       const hpcs__reduce_args *a, double *out, int *scaled)
 {
     double m, count;
@@ -489,7 +489,7 @@ HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mas
 
 /* ---- partial sums (for combining chunk results exactly) ------------------ */
 
-static hpcs_status HPCS_T(partial)(const T *x, int64_t n, const uint8_t *where, uint32_t flags,
+HPCS_CLONES static hpcs_status HPCS_T(partial)(const T *x, int64_t n, const uint8_t *where, uint32_t flags,
                                    int mode, double sc, double msc, double *terms,
                                    int64_t *nterms, int64_t *count)
 {
@@ -572,7 +572,7 @@ HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
     return HPCS_OK;
 }
 
-static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
+HPCS_CLONES static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
                                    const hpcs__reduce_args *a, const int is_max, double *out)
 {
     reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
