@@ -23,13 +23,7 @@ HPCS_API hpcs_status hpcs_partials_div(const double *terms, int64_t nterms, int6
     }
     xsum_part p = {.count = 0.0};
     xacc_init(&p.acc);
-    for (int64_t k = 0; k < nterms; k++) {
-        const double v = terms[k];
-        if (isfinite(v)) xacc_add(&p.acc, v);
-        else if (v != v) p.nan = 1;
-        else if (v > 0.0) p.pinf = 1;
-        else p.ninf = 1;
-    }
+    for (int64_t k = 0; k < nterms; k++) xsum_put(&p, terms[k]);
     if (p.nan || p.pinf || p.ninf) *out = special_sum(&p);
     else *out = divisor == 1 ? xacc_round(&p.acc) : xacc_div(&p.acc, (uint64_t)divisor);
     return HPCS_OK;

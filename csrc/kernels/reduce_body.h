@@ -153,6 +153,15 @@ HPCS_INLINE int certify(double hi, double lo, double E, double k, double *out)
     return 2.0 * (w + F) < k * up && 2.0 * (w - F) > -k * dn;
 }
 
+/* Add one term: exactly if finite, else as a flag. */
+HPCS_INLINE void xsum_put(xsum_part *p, double v)
+{
+    if (isfinite(v)) xacc_add(&p->acc, v);
+    else if (v != v) p->nan = 1;
+    else if (v > 0.0) p->pinf = 1;
+    else p->ninf = 1;
+}
+
 /* The sum of a slice holding non-finite terms, as IEEE/numpy: NaN if any
  * NaN or both infinities, else the infinity. */
 HPCS_INLINE double special_sum(const xsum_part *p)
@@ -254,6 +263,16 @@ typedef struct HPCS_T(sum_job) {
     xsum_part *xparts;
 } HPCS_T(sum_job);
 
+/* The elements (*x, *m) and length of a job's chunk. */
+HPCS_INLINE int64_t HPCS_T(sum_chunk)(const HPCS_T(sum_job) *job, int64_t chunk, const T **x,
+                                      const uint8_t **m)
+{
+    const int64_t start = chunk * HPCS_CHUNK;
+    *x = job->x + start;
+    *m = job->mask ? job->mask + start : NULL;
+    return job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
+}
+
 /* Term k of the slice; *ok says whether it takes part (mask, NaN skipping). */
 HPCS_INLINE double HPCS_T(term)(const T *x, const uint8_t *mask, int64_t k, const int use_mask,
                                 const int skipna, const int mode, double sc, double msc, double *ok)
@@ -316,10 +335,9 @@ HPCS_INLINE fsum_part HPCS_T(fast_lanes)(const T *x, const uint8_t *mask, int64_
 HPCS_CLONES static hpcs_status HPCS_T(fast_task)(void *ctx, int64_t chunk)
 {
     const HPCS_T(sum_job) *job = ctx;
-    const int64_t start = chunk * HPCS_CHUNK;
-    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
-    const T *x = job->x + start;
-    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    const T *x;
+    const uint8_t *m;
+    const int64_t len = HPCS_T(sum_chunk)(job, chunk, &x, &m);
     job->fparts[chunk] = job->mode
         ? REDUCE_SPECIALIZED(fast_lanes, x, m, len, job->skipna, 1, job->sc, job->msc)
         : REDUCE_SPECIALIZED(fast_lanes, x, m, len, job->skipna, 0, job->sc, job->msc);
@@ -338,20 +356,16 @@ HPCS_INLINE void HPCS_T(exact_chunk)(const T *x, const uint8_t *mask, int64_t n,
         double ok, v = HPCS_T(term)(x, mask, i, use_mask, skipna, mode, sc, msc, &ok);
         if (ok == 0.0) continue;
         p->count += 1.0;
-        if (isfinite(v)) xacc_add(&p->acc, v);
-        else if (v != v) p->nan = 1;
-        else if (v > 0.0) p->pinf = 1;
-        else p->ninf = 1;
+        xsum_put(p, v);
     }
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(exact_task)(void *ctx, int64_t chunk)
 {
     const HPCS_T(sum_job) *job = ctx;
-    const int64_t start = chunk * HPCS_CHUNK;
-    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
-    const T *x = job->x + start;
-    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    const T *x;
+    const uint8_t *m;
+    const int64_t len = HPCS_T(sum_chunk)(job, chunk, &x, &m);
     xsum_part *p = &job->xparts[chunk];
     if (job->mode) REDUCE_SPECIALIZED(exact_chunk, x, m, len, job->skipna, 1, job->sc, job->msc, p);
     else REDUCE_SPECIALIZED(exact_chunk, x, m, len, job->skipna, 0, job->sc, job->msc, p);
@@ -360,7 +374,7 @@ HPCS_CLONES static hpcs_status HPCS_T(exact_task)(void *ctx, int64_t chunk)
 
 /* The exact sum of the slice's terms into *whole (count and non-finite
  * terms included), chunks on up to nthreads threads. */
-static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsum_part *whole)
+HPCS_CLONES static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsum_part *whole)
 {
     const int64_t nchunks = job->n > 0 ? (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
     if (nchunks == 1) {
@@ -383,7 +397,7 @@ static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsu
  * pass bounds its own error; only if that bound cannot certify the rounding
  * is the slice summed again exactly.  Either way the result depends only on
  * the multiset of terms, never on their order. */
-static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *mask, int64_t n, uint32_t flags,
+HPCS_CLONES static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *mask, int64_t n, uint32_t flags,
                                        int64_t nthreads, int mode, double sc, double msc,
                                        int divide, int64_t ddof, double *out, double *count_out)
 {
@@ -443,7 +457,7 @@ HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *ma
  * with m the correctly rounded mean: two passes, order-independent.  If the
  * squares overflow while the data are finite, they are summed scaled by
  * 2^-1024 (deviations by 2^-512) and *scaled says so. */
-static hpcs_status HPCS_T(var_scaled)(const T *x, const uint8_t *mask, int64_t n,
+HPCS_CLONES static hpcs_status HPCS_T(var_scaled)(const T *x, const uint8_t *mask, int64_t n,
                                       const hpcs__reduce_args *a, double *out, int *scaled)
 {
     double m, count;
@@ -489,7 +503,7 @@ HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mas
 
 /* ---- partial sums (for combining chunk results exactly) ------------------ */
 
-static hpcs_status HPCS_T(partial)(const T *x, int64_t n, const uint8_t *where, uint32_t flags,
+HPCS_CLONES static hpcs_status HPCS_T(partial)(const T *x, int64_t n, const uint8_t *where, uint32_t flags,
                                    int mode, double sc, double msc, double *terms,
                                    int64_t *nterms, int64_t *count)
 {
@@ -572,7 +586,7 @@ HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
     return HPCS_OK;
 }
 
-static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
+HPCS_CLONES static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
                                    const hpcs__reduce_args *a, const int is_max, double *out)
 {
     reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
