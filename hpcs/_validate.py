@@ -148,15 +148,17 @@ def check_axis(axis: Any, ndim: int) -> int:
     >>> check_axis(-1, 3)
     2
     """
+    if type(axis) is int and -ndim <= axis < ndim:
+        return axis + ndim if axis < 0 else axis  # the common call (type() excludes bool)
     try:
-        if isinstance(axis, (bool, np.bool_)):
+        index = int(operator.index(axis))  # numpy's bool is no index: only Python's to reject
+        if type(axis) is bool:
             raise TypeError
-        index = operator.index(axis)
     except TypeError:
         raise TypeError(f"axis: must be an integer or None, got {type(axis).__name__}") from None
     if not -ndim <= index < ndim:
         raise ValueError(f"axis: {index} is out of bounds for an array of dimension {ndim}")
-    return int(index) + ndim if index < 0 else int(index)
+    return index + ndim if index < 0 else index
 
 
 def split_shape(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
