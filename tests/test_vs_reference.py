@@ -150,3 +150,87 @@ def test_fuzz_harness_covers_the_registry() -> None:
     block = re.search(r"op_names\[OP_COUNT\]\s*=\s*\{(.*?)\};", harness.read_text(), re.S)
     assert block, "op_names not found in the fuzz harness"
     assert re.findall(r'"(\w+)"', block.group(1)) == list(OPS)
+
+
+# ---------------------------------------------------------------- every clone, bit for bit
+
+def _call_bits(op: Op, x: np.ndarray, args: tuple, kwargs: dict) -> bytes:
+    try:
+        return np.asarray(op.fast(x, *args, **kwargs), dtype=np.float64).tobytes()
+    except ValueError as exc:
+        return repr(exc).encode()
+
+
+def clone_case_digest() -> str:
+    """SHA-256 of hpcs's outputs (no reference) over the cases this file checks against
+    the reference, plus long windows (every rolling kernel path), 2-D axes and threads.
+
+    Natively these outputs match the reference (the tests above); a clone whose
+    digest equals the native one's therefore passes them too, without running
+    the slow reference under an emulator.
+    """
+    import hashlib
+
+    import hpcs
+
+    h = hashlib.sha256()
+    rng = np.random.default_rng(9)
+    long = rng.standard_normal(5000) * 10 + 3
+    long[rng.random(5000) < 0.05] = np.nan
+    long[[100, 4000]] = [np.inf, -np.inf]
+    cases = [*CASES, ("long", long), ("long_f32", long.astype(np.float32))]
+    old = hpcs.get_thresholds()
+    try:
+        for threads, thresholds in ((1, old), (2, {name: 1 for name in old})):
+            hpcs.set_num_threads(threads)
+            hpcs.set_thresholds(thresholds)
+            for op in REDUCTIONS + ROLLING:
+                for variant in op.variants:
+                    kw = dict(variant)
+                    q = kw.pop("q", None)
+                    for label, x in cases:
+                        if op.rolling:
+                            windows = (1, 3, 8, 16, 17, x.size + 3)
+                            if label.startswith("long"):
+                                windows += (641, 2500)
+                            for w in windows:
+                                for center in (False, True):
+                                    args = (w,) if q is None else (w, q)
+                                    h.update(_call_bits(op, x, args, {
+                                        **kw, "min_periods": 1, "center": center}))
+                        else:
+                            args = () if q is None else (q,)
+                            for skipna in (False, True):
+                                h.update(_call_bits(op, x, args, {**kw, "skipna": skipna}))
+                    m = long[:4800].reshape(60, 80)
+                    for axis in (0, 1):
+                        if op.rolling:
+                            args = (5,) if q is None else (5, q)
+                            h.update(_call_bits(op, m, args, {**kw, "axis": axis}))
+                        else:
+                            args = () if q is None else (q,)
+                            h.update(_call_bits(op, m, args, {**kw, "axis": axis}))
+    finally:
+        hpcs.set_thresholds(old)
+        hpcs.set_num_threads(0)
+    return h.hexdigest()
+
+
+def test_clone_matches_native_bit_for_bit() -> None:
+    """Under qemu (tools/run_isas.sh sets HPCS_EXPECT_ISA) this process runs the emulated
+    clone and a child process runs natively (qemu-user does not follow exec): their
+    digests over the cases above must be equal.  Natively both sides are the same clone."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not os.environ.get("HPCS_EXPECT_ISA"):
+        pytest.skip("the native clone is checked against the reference by the tests above")
+    here = Path(__file__).resolve().parent
+    code = (f"import sys; sys.path.insert(0, {str(here)!r}); "
+            "import test_vs_reference as t; print(t.clone_case_digest())")
+    env = {k: val for k, val in os.environ.items() if k != "HPCS_EXPECT_ISA"}
+    native = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd="/", check=True, timeout=600).stdout.strip()
+    assert clone_case_digest() == native

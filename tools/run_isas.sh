@@ -11,12 +11,18 @@
 # compare a digest of every operation's output bits, which must be identical
 # across clones.
 #
-# usage: tools/run_isas.sh [PYTHON]     (PYTHON: the venv's python with hpcs installed)
+# usage: tools/run_isas.sh [PYTHON [TEST_PATH...]]
+#   PYTHON      the venv's python with hpcs installed
+#   TEST_PATH   test files to run under qemu, relative to the repository
+#               (default: tests, the whole suite)
 # needs: qemu-x86_64 (Debian package qemu-user)
 set -euo pipefail
 
 py=${1:-python}
+if [ $# -gt 0 ]; then shift; fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
+targets=()
+for path in "${@:-tests}"; do targets+=("$repo/$path"); done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Run from an empty directory so the source tree's hpcs/ is never imported.
@@ -54,6 +60,6 @@ for cpu in Haswell:AVX2 Nehalem:SSE2; do
     # than Nehalem and die with SIGILL there (the test runs natively).
     HPCS_EXPECT_ISA=$isa "${emu[@]}" "$py" -m pytest -q -m "not native and not slow" -p no:cacheprovider \
         --deselect "tests/test_docs.py::test_docstring_examples[hpcs._bench]" \
-        --rootdir "$repo" -c "$repo/pyproject.toml" "$repo/tests" 2>/dev/null || status=1
+        --rootdir "$repo" -c "$repo/pyproject.toml" "${targets[@]}" 2>/dev/null || status=1
 done
 exit $status
