@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, var, std, min, max, median, mad, quantile.
+"""Reductions: sum, mean, var, std, min, max, median, mad, quantile; exact partial sums.
 
 Each wrapper validates its arguments, describes the array to C as
 (outer, n, inner) — no copy for C- or F-contiguous float64/float32 input —
@@ -328,3 +328,68 @@ def quantile(x: ArrayLike, q: Union[float, ArrayLike], axis: Optional[int] = Non
         return _Layout(x, axis).result(np.empty(0), (0,))
     params = (_from_buffer(_DOUBLES, qa), qa.size, m)
     return _reduce(_QUANTILE, x, axis, skipna, params, None, None if qa.ndim == 0 else qa.shape)
+
+
+# ---- exact partial sums (private: for combining chunk results, hpcs.dask) ----
+
+
+def _partial(kind: str, x: ArrayLike, where: Any, skipna: bool, extra: tuple) -> tuple[np.ndarray, int]:
+    """Run ``hpcs_<kind>_partial_<dtype>`` over the flattened ``x``."""
+    arr = np.ravel(v.as_float_array(x), order="C")
+    arr = np.ascontiguousarray(arr)
+    mask = ffi.NULL
+    if where is not None:
+        mask = ffi.from_buffer(v.check_where(np.ravel(np.broadcast_to(where, np.shape(x))), arr.shape))
+    ctype, sfx = C_TYPES[arr.dtype]
+    terms = np.empty(lib.HPCS_PARTIAL_MAX, dtype=np.float64)
+    nterms = ffi.new("int64_t *")
+    count = ffi.new("int64_t *")
+    func = getattr(lib, f"hpcs_{kind}_partial_{sfx}")
+    check(func(ffi.from_buffer(ctype, arr), arr.size, mask, _SKIPNA if skipna else 0, *extra,
+               ffi.from_buffer("double[]", terms, require_writable=True), nterms, count), kind)
+    return terms[: nterms[0]].copy(), int(count[0])
+
+
+def _sum_partial(x: ArrayLike, where: Any = None, skipna: bool = False) -> tuple[np.ndarray, int]:
+    """The exact sum of the included values of ``x`` (flattened) as a few doubles, and their count.
+
+    The exact sum of the returned terms is the exact sum of the values (a
+    non-finite sum is one term: NaN, inf or -inf).  Concatenating the terms of
+    several chunks and passing them to :func:`_partials_div` gives the bits
+    of the in-memory call.
+
+    >>> terms, count = _sum_partial([1e16, 1.0, -1e16, 0.5])
+    >>> terms.tolist(), count
+    ([1.5], 4)
+    """
+    return _partial("sum", x, where, skipna, ())
+
+
+def _sumsq_partial(x: ArrayLike, mean: float, scale: float = 1.0, where: Any = None,
+                   skipna: bool = False) -> tuple[np.ndarray, int]:
+    """Terms of the exact sum of ``fl(fl(x * scale - mean * scale) ** 2)``, and the count.
+
+    With ``mean`` the correctly rounded mean of the whole data,
+    ``_partials_div(terms, count - ddof)`` is ``hpcs.var`` (see hpcs.h for
+    the rescaling when that overflows).
+
+    >>> terms, count = _sumsq_partial([1.0, 2.0, 3.0], 2.0)
+    >>> terms.tolist(), count
+    ([2.0], 3)
+    """
+    return _partial("sumsq", x, where, skipna, (float(mean), float(scale)))
+
+
+def _partials_div(terms: ArrayLike, divisor: int) -> float:
+    """The double nearest to (exact sum of ``terms``) / ``divisor``; NaN for divisor 0.
+
+    >>> _partials_div([1e16, 1.0, -1e16], 1)
+    1.0
+    >>> _partials_div([1.0, 2.0], 3)
+    1.0
+    """
+    t = np.ascontiguousarray(terms, dtype=np.float64).ravel()
+    out = ffi.new("double *")
+    check(lib.hpcs_partials_div(ffi.from_buffer("double[]", t), t.size, int(divisor), out),
+          "partials_div")
+    return float(out[0])

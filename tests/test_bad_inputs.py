@@ -395,15 +395,7 @@ HUGE_ROWS = [
     ("subnormal-mixed", np.array([5e-324, -5e-324, 0.0, 3e-310, 1e-320])),
     ("subnormal-and-one", np.array([1.0, 5e-324, 1.0, 2.5e-320])),
 ]
-# Known limitation (docs/decisions.md): the O(1)-per-step window sums cannot
-# tell an overflow of the squared deviations from an inf in the data.
-_ROLLING_VAR_OVERFLOW = ("rolling_var/std of a window whose squared deviations overflow give "
-                         "NaN; NumPy and the exact value give inf")
-HUGE_XFAIL: dict = {
-    **{(row, op): _ROLLING_VAR_OVERFLOW
-       for row in ("1e308-overflow-then-back", "+-1e308-cancel", "+-1.7e308-spread",
-                   "max-float", "huge-and-subnormal") for op in ("rolling_var", "rolling_std")},
-}
+HUGE_XFAIL: dict = {}
 
 
 @pytest.mark.parametrize("op,x", params(HUGE_ROWS, ALL, HUGE_XFAIL))

@@ -128,8 +128,11 @@ hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t *nthread
  * x: (outer, n, inner) as above.  where: NULL, or a uint8 mask of x's layout
  * (nonzero = include).  out: outer*inner doubles.
  * Empty slices: sum -> 0, mean/var/std -> NaN, min/max -> HPCS_ERR_EMPTY.
- * var/std: ddof >= 0; count <= ddof -> NaN.  One pass over memory,
- * numerically stable (blockwise two-pass, Chan merge).                     */
+ * sum/mean: the double nearest to the exact sum / mean of the included
+ * values.  var: the double nearest to sum(fl(x - m)^2) / (count - ddof),
+ * m the correctly rounded mean (two passes); std = sqrt(var).  All four
+ * depend only on the multiset of included values (never on order, layout,
+ * threads or clone).  var/std: ddof >= 0; count <= ddof -> NaN.           */
 hpcs_status hpcs_sum_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
 hpcs_status hpcs_sum_f32(const float *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
 hpcs_status hpcs_mean_f64(const double *x, int64_t outer, int64_t n, int64_t inner, const uint8_t *where, uint32_t flags, double *out);
@@ -180,6 +183,33 @@ hpcs_status hpcs_rolling_mad_f64(const double *x, int64_t outer, int64_t n, int6
 hpcs_status hpcs_rolling_mad_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double scale, uint32_t flags, float *out);
 hpcs_status hpcs_rolling_quantile_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double q, int32_t method, uint32_t flags, double *out);
 hpcs_status hpcs_rolling_quantile_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, double q, int32_t method, uint32_t flags, float *out);
+
+/* ---- Partial sums: combining chunk results exactly ------------------------
+ * For out-of-core / distributed callers (hpcs.dask): a chunk's exact sum is
+ * returned as nterms <= HPCS_PARTIAL_MAX doubles whose exact sum it is
+ * (largest first; the first is the correctly rounded sum), plus its count
+ * of included values; the non-finite cases are one special term (NaN; +inf;
+ * -inf; also +-inf for a sum beyond ~HPCS_PARTIAL_MAX * DBL_MAX).  Any
+ * concatenation of chunk terms passed to hpcs_partials_div gives the same
+ * bits as the in-memory call:
+ *   sum  = partials_div(all sum terms, 1)
+ *   mean = partials_div(all sum terms, total count)
+ *   var  = partials_div(all sumsq terms with mean = that mean and scale = 1,
+ *                       total count - ddof); if that is +inf (finite data),
+ *          redo with scale = 2^-512 and multiply the result by 2^1024;
+ *          var is NaN if mean is not finite or count <= ddof.
+ *   std  = sqrt(var); in the rescaled case sqrt(scaled var) * 2^512.
+ * where / flags as for the reductions (where: n bytes or NULL).            */
+enum { HPCS_PARTIAL_MAX = 64 };
+hpcs_status hpcs_sum_partial_f64(const double *x, int64_t n, const uint8_t *where, uint32_t flags, double *terms, int64_t *nterms, int64_t *count);
+hpcs_status hpcs_sum_partial_f32(const float *x, int64_t n, const uint8_t *where, uint32_t flags, double *terms, int64_t *nterms, int64_t *count);
+/* Terms of the exact sum of fl(fl(x * scale - mean * scale)^2) over the
+ * included x (scale a power of two). */
+hpcs_status hpcs_sumsq_partial_f64(const double *x, int64_t n, const uint8_t *where, uint32_t flags, double mean, double scale, double *terms, int64_t *nterms, int64_t *count);
+hpcs_status hpcs_sumsq_partial_f32(const float *x, int64_t n, const uint8_t *where, uint32_t flags, double mean, double scale, double *terms, int64_t *nterms, int64_t *count);
+/* *out = the double nearest to (exact sum of terms) / divisor (ties to
+ * even); divisor 0 gives NaN; non-finite terms follow the sum rules. */
+hpcs_status hpcs_partials_div(const double *terms, int64_t nterms, int64_t divisor, double *out);
 
 /* HPCS_CDEF_END */
 

@@ -10,18 +10,18 @@
  * doubles per register depending on the clone, but the arithmetic and its
  * order are the same in every clone (-ffp-contract=off keeps FMA out).
  *
- * sum/mean: Kahan-compensated lanes, combined with Neumaier's algorithm;
- * the error does not grow with n.  If the compensated result is not finite
- * (inf/NaN in the data, or overflow) the plain IEEE sum is returned instead,
- * so inf/NaN follow numpy (sum([inf, -inf]) is NaN).
- * var/std: blocks of REDUCE_VAR_BLOCK elements, each reduced two-pass while
- * it sits in L1 (mean, then corrected sum of squared deviations), merged
- * with Chan's formula: one pass over memory, stable for any offset.
+ * sum/mean/var/std are correctly rounded functions of the multiset of
+ * included terms (see exact.h and rounded_sum below), so their bits never
+ * depend on order, chunking, threads, clone or layout.  sum/mean: the double
+ * nearest to the exact sum / exact mean.  var: the double nearest to
+ * sum(fl(x - m)^2) / (count - ddof), m the correctly rounded mean (two
+ * passes); std its square root.
  * min/max: NaN-skipping lane minima plus a NaN count.
  */
 #ifndef REDUCE_LANES
-#define REDUCE_LANES 32 /* enough independent Kahan chains to hide add latency */
-#define REDUCE_VAR_BLOCK 1024
+#include "exact.h"
+
+#define REDUCE_LANES 32 /* enough independent chains to hide latency */
 #define REDUCE_STACK_PARTS 64
 
 /* The partial result of one chunk: (sum, compensation, count),
@@ -29,32 +29,6 @@
 typedef struct reduce_part {
     double a, b, c;
 } reduce_part;
-
-/* Neumaier: add v to (*sum, *comp).  The error of sum + v is taken with
- * Knuth's branch-free TwoSum, which gives the same exact error as
- * Neumaier's |sum| >= |v| test without a hard-to-predict branch. */
-HPCS_INLINE void neumaier_add(double *sum, double *comp, double v)
-{
-    const double t = *sum + v;
-    const double vv = t - *sum;
-    *comp += (*sum - (t - vv)) + (v - vv);
-    *sum = t;
-}
-
-/* Chan et al.: merge the (count, mean, m2) of a block into a running one. */
-HPCS_INLINE void chan_merge(reduce_part *acc, const reduce_part *blk)
-{
-    if (blk->a == 0.0) return;
-    if (acc->a == 0.0) { /* also keeps delta^2 * 0 from making a NaN of huge means */
-        *acc = *blk;
-        return;
-    }
-    double nt = acc->a + blk->a;
-    double delta = blk->b - acc->b;
-    acc->b += delta * (blk->a / nt);
-    acc->c += blk->c + delta * delta * (acc->a * blk->a / nt);
-    acc->a = nt;
-}
 
 /* Call HPCS_T(f)(x, m, len, use_mask, skipna, ...) with use_mask and skipna
  * as constants, so that each combination compiles to its own tight loop. */
@@ -99,6 +73,133 @@ HPCS_INLINE hpcs_status run_chunks(int64_t n, int64_t nthreads, hpcs__task_fn ta
     *nchunks_out = nchunks;
     return hpcs__parallel_for(nthreads, nchunks, task, job);
 }
+
+/* ---- correctly rounded sums: type-independent helpers ------------------- */
+
+#define SUM_LANES 16 /* independent TwoSum chains per chunk */
+
+/* A chunk's sum as a double-double hi + lo that is within err of the exact
+ * sum of its terms (err = inf: a term was inf/NaN, or a chain overflowed). */
+typedef struct fsum_part {
+    double hi, lo, err, count;
+} fsum_part;
+
+/* A chunk's exact sum, count and non-finite terms. */
+typedef struct xsum_part {
+    xacc acc;
+    double count;
+    int nan, pinf, ninf;
+} xsum_part;
+
+/* (hi, lo) += w: hi takes w with Knuth's TwoSum, lo takes its exact error
+ * with a rounded add; *b accumulates |lo| after each add, so the rounding
+ * errors of lo total at most u * b. */
+HPCS_INLINE void dd_add(double *hi, double *lo, double *b, double w)
+{
+    const double t = *hi + w;
+    const double z = t - *hi;
+    *lo += (*hi - (t - z)) + (w - z);
+    *hi = t;
+    *b += fabs(*lo);
+}
+
+/* The bound on a sum of n positive rounded terms, u * b, made safe against
+ * the rounding of b itself and of this product (n * u << 2^-16). */
+HPCS_INLINE double err_bound(double b)
+{
+    return b * 0x1.0001p-53;
+}
+
+/* Exact product a * b = *p + *e (Dekker; no FMA, so every clone gives the
+ * same bits).  Exact when no partial product underflows or overflows. */
+HPCS_INLINE void two_prod(double a, double b, double *p, double *e)
+{
+    const double ca = 134217729.0 * a, cb = 134217729.0 * b;
+    const double ah = ca - (ca - a), al = a - ah;
+    const double bh = cb - (cb - b), bl = b - bh;
+    *p = a * b;
+    *e = ((ah * bh - *p) + ah * bl + al * bh) + al * bl;
+}
+
+/* The exact value X lies within E of hi + lo.  If X / k (k >= 1 an integer
+ * below 2^53) certainly rounds to one double, store it in *out and return 1;
+ * else return 0 (X is too close to a rounding boundary or E too large).
+ * Comparisons are made on 2 * (distance), so half a subnormal gap needs no
+ * representation; a rounded sum of nonnegative bounds only grows. */
+HPCS_INLINE int certify(double hi, double lo, double E, double k, double *out)
+{
+    const double r = hi + lo;
+    const double z = r - hi;
+    const double rerr = (hi - (r - z)) + (lo - z); /* hi + lo = r + rerr exactly */
+    if (!(fabs(r) < 0x1p990) || !(E < 0x1p990)) return 0;
+    if (k == 1.0) {
+        const double up = xacc_next_up(r) - r, dn = r - xacc_next_down(r);
+        *out = r;
+        return 2.0 * (rerr + E) < up && 2.0 * (rerr - E) > -dn;
+    }
+    if (r != 0.0 && fabs(r) < 0x1p-960) return 0; /* two_prod could underflow */
+    double q = r / k, p, pe;
+    /* One correction step: r / k is often not the nearest double to X / k,
+     * since r itself is rounded. */
+    two_prod(q, k, &p, &pe);
+    q += ((r - p) - pe + rerr) / k;
+    two_prod(q, k, &p, &pe);
+    const double w1 = r - p; /* exact: p is within a factor 2 of r (Sterbenz) */
+    const double w = (w1 - pe) + rerr;
+    const double F = (E + 0x1p-51 * (fabs(w1) + fabs(pe) + fabs(rerr))) * 0x1.0001p0;
+    const double up = xacc_next_up(q) - q, dn = q - xacc_next_down(q);
+    *out = q;
+    /* X / k - q = (X - q k) / k lies within F / k of w / k. */
+    return 2.0 * (w + F) < k * up && 2.0 * (w - F) > -k * dn;
+}
+
+/* The sum of a slice holding non-finite terms, as IEEE/numpy: NaN if any
+ * NaN or both infinities, else the infinity. */
+HPCS_INLINE double special_sum(const xsum_part *p)
+{
+    if (p->nan || (p->pinf && p->ninf)) return NAN;
+    return p->pinf ? INFINITY : -INFINITY;
+}
+
+/* Merge the exact parts of a slice's chunks into parts[0]. */
+HPCS_INLINE void xsum_merge(xsum_part *parts, int64_t nchunks)
+{
+    for (int64_t c = 1; c < nchunks; c++) {
+        xacc_merge(&parts[0].acc, &parts[c].acc);
+        parts[0].count += parts[c].count;
+        parts[0].nan |= parts[c].nan;
+        parts[0].pinf |= parts[c].pinf;
+        parts[0].ninf |= parts[c].ninf;
+    }
+}
+
+/* Write the exact sum of p as at most HPCS_PARTIAL_MAX non-overlapping
+ * doubles, largest first (the first is the correctly rounded sum); a sum
+ * with non-finite terms, or too large for that many doubles, is one
+ * special term (NaN, +inf or -inf). */
+HPCS_INLINE void xsum_terms(const xsum_part *p, double *terms, int64_t *nterms)
+{
+    if (p->nan || p->pinf || p->ninf) {
+        terms[0] = special_sum(p);
+        *nterms = 1;
+        return;
+    }
+    xacc a = p->acc;
+    int64_t k = 0;
+    while (k < HPCS_PARTIAL_MAX) {
+        double t = xacc_round(&a);
+        if (t == 0.0) break;
+        if (!isfinite(t)) t = copysign(0x1.fffffffffffffp1023, t);
+        terms[k++] = t;
+        xacc_add_mul(&a, t, 1, 0, 1);
+    }
+    if (xacc_sign(&a) != 0) { /* |sum| beyond ~HPCS_PARTIAL_MAX * DBL_MAX */
+        terms[0] = xacc_sign(&p->acc) > 0 ? INFINITY : -INFINITY;
+        k = 1;
+    }
+    *nterms = k;
+}
+
 #endif
 
 /* Everything a chunk task needs; `parts` is set by run_chunks' caller. */
@@ -107,7 +208,6 @@ typedef struct HPCS_T(reduce_job) {
     const uint8_t *mask;
     int64_t n;
     int skipna;
-    int compensated; /* sum: Kahan (1) or plain IEEE (0) */
     int is_max;      /* extremes: max (1) or min (0) */
     reduce_part **parts;
 } HPCS_T(reduce_job);
@@ -139,90 +239,186 @@ HPCS_INLINE double HPCS_T(load)(const T *x, const uint8_t *mask, int64_t k, cons
     return v;
 }
 
-/* ---- sum / mean ---------------------------------------------------------- */
+/* ---- sum / mean / var / std: correctly rounded sums ---------------------- */
 
-HPCS_INLINE void HPCS_T(sum_step)(double v, double ok, const int compensated, const int counted,
-                                  double *s, double *c, double *cnt)
+/* The terms summed: the values (mode 0), or the squares of their scaled
+ * deviations, (x * sc - msc)^2 with msc = mean * sc (mode 1). */
+typedef struct HPCS_T(sum_job) {
+    const T *x;
+    const uint8_t *mask;
+    int64_t n;
+    int skipna;
+    int mode;
+    double sc, msc;
+    fsum_part *fparts;
+    xsum_part *xparts;
+} HPCS_T(sum_job);
+
+/* Term k of the slice; *ok says whether it takes part (mask, NaN skipping). */
+HPCS_INLINE double HPCS_T(term)(const T *x, const uint8_t *mask, int64_t k, const int use_mask,
+                                const int skipna, const int mode, double sc, double msc, double *ok)
 {
-    v = ok != 0.0 ? v : 0.0;
-    if (counted) *cnt += ok; /* else every element counts: the caller knows how many */
-    if (compensated) {
-        double y = v - *c;
-        double t = *s + y;
-        *c = (t - *s) - y;
-        *s = t;
-    } else {
-        *s += v;
+    double v = HPCS_T(load)(x, mask, k, use_mask, skipna, ok);
+    if (mode) {
+        const double d = v * sc - msc;
+        v = d * d;
     }
+    return *ok != 0.0 ? v : 0.0;
 }
 
-HPCS_INLINE reduce_part HPCS_T(sum_lanes)(const T *x, const uint8_t *mask, int64_t n,
-                                          const int use_mask, const int skipna,
-                                          const int compensated)
+/* One TwoSum step of a lane: s + v = s' + e exactly; the errors e go to c
+ * with a rounded add, whose error is at most u |c'|: a sums those |c'|. */
+HPCS_INLINE void HPCS_T(fast_step)(double v, double *s, double *c, double *a)
+{
+    const double t = *s + v;
+    const double z = t - *s;
+    *c += (*s - (t - z)) + (v - z);
+    *a += fabs(*c);
+    *s = t;
+}
+
+/* Fast pass over one chunk: SUM_LANES TwoSum chains (element i goes to lane
+ * i % SUM_LANES), their totals summed as a double-double, and a bound on
+ * how far that is from the exact sum. */
+HPCS_INLINE fsum_part HPCS_T(fast_lanes)(const T *x, const uint8_t *mask, int64_t n,
+                                         const int use_mask, const int skipna, const int mode,
+                                         double sc, double msc)
 {
     const int counted = use_mask || skipna; /* else the count is n */
-    const int used = lanes_used(n);
-    double s[REDUCE_LANES], c[REDUCE_LANES], cnt[REDUCE_LANES];
-    for (int l = 0; l < used; l++) s[l] = c[l] = cnt[l] = 0.0;
+    const int used = n < SUM_LANES ? (int)n : SUM_LANES;
+    double s[SUM_LANES], c[SUM_LANES], a[SUM_LANES], cnt[SUM_LANES];
+    for (int l = 0; l < used; l++) s[l] = c[l] = a[l] = cnt[l] = 0.0;
     int64_t i = 0;
-    for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
-        for (int l = 0; l < REDUCE_LANES; l++) {
-            double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
-            HPCS_T(sum_step)(v, ok, compensated, counted, &s[l], &c[l], &cnt[l]);
+    for (; i + SUM_LANES <= n; i += SUM_LANES)
+        for (int l = 0; l < SUM_LANES; l++) {
+            double ok, v = HPCS_T(term)(x, mask, i + l, use_mask, skipna, mode, sc, msc, &ok);
+            if (counted) cnt[l] += ok;
+            HPCS_T(fast_step)(v, &s[l], &c[l], &a[l]);
         }
     for (int l = 0; i < n; i++, l++) {
-        double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        HPCS_T(sum_step)(v, ok, compensated, counted, &s[l], &c[l], &cnt[l]);
+        double ok, v = HPCS_T(term)(x, mask, i, use_mask, skipna, mode, sc, msc, &ok);
+        if (counted) cnt[l] += ok;
+        HPCS_T(fast_step)(v, &s[l], &c[l], &a[l]);
     }
-    reduce_part p = {0.0, 0.0, counted ? 0.0 : (double)n};
+    fsum_part p = {0.0, 0.0, 0.0, counted ? 0.0 : (double)n};
+    double A = 0.0, b = 0.0;
     for (int l = 0; l < used; l++) {
-        if (compensated) {
-            neumaier_add(&p.a, &p.b, s[l]);
-            neumaier_add(&p.a, &p.b, -c[l]);
-        } else {
-            p.a += s[l];
-        }
-        if (counted) p.c += cnt[l];
+        dd_add(&p.hi, &p.lo, &b, s[l]);
+        dd_add(&p.hi, &p.lo, &b, c[l]);
+        A += a[l];
+        if (counted) p.count += cnt[l];
     }
+    p.err = err_bound(A + b);
+    if (!(p.err < INFINITY) || !isfinite(p.hi) || !isfinite(p.lo)) p.err = INFINITY;
     return p;
 }
 
-HPCS_CLONES static hpcs_status HPCS_T(sum_task)(void *ctx, int64_t chunk)
+HPCS_CLONES static hpcs_status HPCS_T(fast_task)(void *ctx, int64_t chunk)
 {
-    const HPCS_T(reduce_job) *job = ctx;
-    const HPCS_T(chunk_view) c = HPCS_T(chunk_of)(job, chunk);
-    (*job->parts)[chunk] = job->compensated
-                               ? REDUCE_SPECIALIZED(sum_lanes, c.x, c.m, c.len, job->skipna, 1)
-                               : REDUCE_SPECIALIZED(sum_lanes, c.x, c.m, c.len, job->skipna, 0);
+    const HPCS_T(sum_job) *job = ctx;
+    const int64_t start = chunk * HPCS_CHUNK;
+    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
+    const T *x = job->x + start;
+    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    job->fparts[chunk] = job->mode
+        ? REDUCE_SPECIALIZED(fast_lanes, x, m, len, job->skipna, 1, job->sc, job->msc)
+        : REDUCE_SPECIALIZED(fast_lanes, x, m, len, job->skipna, 0, job->sc, job->msc);
     return HPCS_OK;
 }
 
-/* Sum and count of the slice (compensated; plain IEEE if that is not finite). */
-static hpcs_status HPCS_T(sum_count)(const T *x, const uint8_t *mask, int64_t n,
-                                     const hpcs__reduce_args *a, double *sum, double *count)
+/* Exact pass over one chunk: every term into a superaccumulator. */
+HPCS_INLINE void HPCS_T(exact_chunk)(const T *x, const uint8_t *mask, int64_t n,
+                                     const int use_mask, const int skipna, const int mode,
+                                     double sc, double msc, xsum_part *p)
 {
-    reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
-    HPCS_T(reduce_job) job = {.x = x, .mask = mask, .n = n, .compensated = 1,
-                              .skipna = (a->flags & HPCS_SKIPNA) != 0, .parts = &parts};
-    int64_t nchunks;
-    hpcs_status st = run_chunks(n, a->nthreads, HPCS_T(sum_task), &job, &parts, stack, &nchunks);
-    double s = 0.0, comp = 0.0, cnt = 0.0;
-    for (int64_t c = 0; c < nchunks && st == HPCS_OK; c++) {
-        neumaier_add(&s, &comp, parts[c].a);
-        comp += parts[c].b;
-        cnt += parts[c].c;
+    xacc_init(&p->acc);
+    p->count = 0.0;
+    p->nan = p->pinf = p->ninf = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double ok, v = HPCS_T(term)(x, mask, i, use_mask, skipna, mode, sc, msc, &ok);
+        if (ok == 0.0) continue;
+        p->count += 1.0;
+        if (isfinite(v)) xacc_add(&p->acc, v);
+        else if (v != v) p->nan = 1;
+        else if (v > 0.0) p->pinf = 1;
+        else p->ninf = 1;
     }
-    s += comp;
-    if (st == HPCS_OK && !isfinite(s)) {
-        job.compensated = 0;
-        st = hpcs__parallel_for(a->nthreads, nchunks, HPCS_T(sum_task), &job);
-        s = 0.0;
-        for (int64_t c = 0; c < nchunks; c++) s += parts[c].a;
+}
+
+HPCS_CLONES static hpcs_status HPCS_T(exact_task)(void *ctx, int64_t chunk)
+{
+    const HPCS_T(sum_job) *job = ctx;
+    const int64_t start = chunk * HPCS_CHUNK;
+    const int64_t len = job->n - start < HPCS_CHUNK ? job->n - start : HPCS_CHUNK;
+    const T *x = job->x + start;
+    const uint8_t *m = job->mask ? job->mask + start : NULL;
+    xsum_part *p = &job->xparts[chunk];
+    if (job->mode) REDUCE_SPECIALIZED(exact_chunk, x, m, len, job->skipna, 1, job->sc, job->msc, p);
+    else REDUCE_SPECIALIZED(exact_chunk, x, m, len, job->skipna, 0, job->sc, job->msc, p);
+    return HPCS_OK;
+}
+
+/* The exact sum of the slice's terms into *whole (count and non-finite
+ * terms included), chunks on up to nthreads threads. */
+HPCS_CLONES static hpcs_status HPCS_T(exact_sum)(HPCS_T(sum_job) *job, int64_t nthreads, xsum_part *whole)
+{
+    const int64_t nchunks = job->n > 0 ? (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
+    if (nchunks == 1) {
+        job->xparts = whole;
+        return HPCS_T(exact_task)(job, 0);
     }
-    if (parts != stack) free(parts);
-    *sum = s;
-    *count = cnt;
+    job->xparts = malloc((size_t)nchunks * sizeof *job->xparts);
+    if (job->xparts == NULL) return HPCS_ERR_NOMEM;
+    hpcs_status st = hpcs__parallel_for(nthreads, nchunks, HPCS_T(exact_task), job);
+    if (st == HPCS_OK) {
+        xsum_merge(job->xparts, nchunks);
+        *whole = job->xparts[0];
+    }
+    free(job->xparts);
     return st;
+}
+
+/* The double nearest to (exact sum of the slice's terms) / (count - ddof)
+ * when divide, else to the exact sum; *count_out gets the count.  A fast
+ * pass bounds its own error; only if that bound cannot certify the rounding
+ * is the slice summed again exactly.  Either way the result depends only on
+ * the multiset of terms, never on their order. */
+HPCS_CLONES static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *mask, int64_t n, uint32_t flags,
+                                       int64_t nthreads, int mode, double sc, double msc,
+                                       int divide, int64_t ddof, double *out, double *count_out)
+{
+    HPCS_T(sum_job) job = {.x = x, .mask = mask, .n = n, .skipna = (flags & HPCS_SKIPNA) != 0,
+                           .mode = mode, .sc = sc, .msc = msc};
+    const int64_t nchunks = n > 0 ? (n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
+    fsum_part stack[REDUCE_STACK_PARTS];
+    job.fparts = nchunks > REDUCE_STACK_PARTS ? malloc((size_t)nchunks * sizeof *job.fparts)
+                                               : stack;
+    if (job.fparts == NULL) return HPCS_ERR_NOMEM;
+    hpcs_status st = nchunks == 1 ? HPCS_T(fast_task)(&job, 0)
+                                  : hpcs__parallel_for(nthreads, nchunks, HPCS_T(fast_task), &job);
+    double hi = 0.0, lo = 0.0, b = 0.0, E = 0.0, count = 0.0;
+    for (int64_t c = 0; c < nchunks && st == HPCS_OK; c++) {
+        dd_add(&hi, &lo, &b, job.fparts[c].hi);
+        dd_add(&hi, &lo, &b, job.fparts[c].lo);
+        E += job.fparts[c].err;
+        count += job.fparts[c].count;
+    }
+    if (job.fparts != stack) free(job.fparts);
+    if (st != HPCS_OK) return st;
+    *count_out = count;
+    const double k = divide ? count - (double)ddof : 1.0;
+    if (k <= 0.0) {
+        *out = NAN;
+        return HPCS_OK;
+    }
+    E = (E + err_bound(b)) * 0x1.0001p0;
+    if (k < 0x1p53 && certify(hi, lo, E, k, out)) return HPCS_OK;
+    xsum_part whole;
+    st = HPCS_T(exact_sum)(&job, nthreads, &whole);
+    if (st != HPCS_OK) return st;
+    if (whole.nan || whole.pinf || whole.ninf) *out = special_sum(&whole);
+    else *out = divide ? xacc_div(&whole.acc, (uint64_t)k) : xacc_round(&whole.acc);
+    return HPCS_OK;
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(sum_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -231,7 +427,7 @@ HPCS_CLONES static hpcs_status HPCS_T(sum_1d)(const void *xv, const uint8_t *mas
 {
     (void)out_stride;
     double count;
-    return HPCS_T(sum_count)(xv, mask, n, a, out, &count);
+    return HPCS_T(rounded_sum)(xv, mask, n, a->flags, a->nthreads, 0, 1.0, 0.0, 0, 0, out, &count);
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -239,103 +435,33 @@ HPCS_CLONES static hpcs_status HPCS_T(mean_1d)(const void *xv, const uint8_t *ma
                                                int64_t out_stride)
 {
     (void)out_stride;
-    double sum, count;
-    hpcs_status st = HPCS_T(sum_count)(xv, mask, n, a, &sum, &count);
-    *out = count > 0.0 ? sum / count : NAN;
+    double count;
+    return HPCS_T(rounded_sum)(xv, mask, n, a->flags, a->nthreads, 0, 1.0, 0.0, 1, 0, out, &count);
+}
+
+/* var = (exact sum of fl(fl(x - m)^2)) / (count - ddof), correctly rounded,
+ * with m the correctly rounded mean: two passes, order-independent.  If the
+ * squares overflow while the data are finite, they are summed scaled by
+ * 2^-1024 (deviations by 2^-512) and *scaled says so. */
+HPCS_CLONES static hpcs_status HPCS_T(var_scaled)(const T *x, const uint8_t *mask, int64_t n,
+                                      const hpcs__reduce_args *a, double *out, int *scaled)
+{
+    double m, count;
+    *scaled = 0;
+    hpcs_status st = HPCS_T(rounded_sum)(x, mask, n, a->flags, a->nthreads, 0, 1.0, 0.0, 1, 0,
+                                         &m, &count);
+    if (st != HPCS_OK) return st;
+    if (count - (double)a->ddof <= 0.0 || !isfinite(m)) { /* NaN/inf data: NaN (numpy) */
+        *out = NAN;
+        return HPCS_OK;
+    }
+    st = HPCS_T(rounded_sum)(x, mask, n, a->flags, a->nthreads, 1, 1.0, m, 1, a->ddof, out, &count);
+    if (st == HPCS_OK && !isfinite(*out)) {
+        *scaled = 1;
+        st = HPCS_T(rounded_sum)(x, mask, n, a->flags, a->nthreads, 1, 0x1p-512, m * 0x1p-512, 1,
+                                 a->ddof, out, &count);
+    }
     return st;
-}
-
-/* ---- var / std ----------------------------------------------------------- */
-
-/* Lane sums of the block's taking-part values (shift = 0; and their counts
- * into cnt unless every element takes part) or of their deviations from
- * `shift` (and of the squared deviations into sq).  The lanes_used(n)
- * first lanes must be zero on entry. */
-HPCS_INLINE void HPCS_T(block_lanes)(const T *x, const uint8_t *mask, int64_t n,
-                                     const int use_mask, const int skipna, const int deviations,
-                                     double shift, double *s, double *sq, double *cnt)
-{
-    const int counted = !deviations && (use_mask || skipna);
-    int64_t i = 0;
-    for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
-        for (int l = 0; l < REDUCE_LANES; l++) {
-            double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
-            double d = ok != 0.0 ? v - shift : 0.0;
-            s[l] += d;
-            if (deviations) sq[l] += d * d;
-            else if (counted) cnt[l] += ok;
-        }
-    for (int l = 0; i < n; i++, l++) {
-        double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        double d = ok != 0.0 ? v - shift : 0.0;
-        s[l] += d;
-        if (deviations) sq[l] += d * d;
-        else if (counted) cnt[l] += ok;
-    }
-}
-
-/* (count, mean, m2) of one block, two-pass over it while it is in L1. */
-HPCS_INLINE reduce_part HPCS_T(block_moments)(const T *x, const uint8_t *mask, int64_t n,
-                                              const int use_mask, const int skipna)
-{
-    const int counted = use_mask || skipna; /* else the count is n */
-    const int used = lanes_used(n);
-    double s[REDUCE_LANES], cnt[REDUCE_LANES];
-    for (int l = 0; l < used; l++) s[l] = cnt[l] = 0.0;
-    HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 0, 0.0, s, NULL, cnt);
-    double sum = 0.0, count = counted ? 0.0 : (double)n;
-    for (int l = 0; l < used; l++) {
-        sum += s[l];
-        if (counted) count += cnt[l];
-    }
-    reduce_part p = {count, 0.0, 0.0};
-    if (count == 0.0) return p;
-    double mean = sum / count;
-    if (!isfinite(mean)) {
-        /* inf/NaN data, or finite values whose sum overflows (|x| near
-         * DBL_MAX): then the mean of x / count is finite.  Rare: scalar. */
-        double scaled = 0.0, ok;
-        for (int64_t i = 0; i < n; i++) {
-            double v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-            if (ok != 0.0) scaled += v / count;
-        }
-        if (isfinite(scaled)) mean = scaled;
-    }
-    double d1[REDUCE_LANES], d2[REDUCE_LANES];
-    for (int l = 0; l < used; l++) d1[l] = d2[l] = 0.0;
-    HPCS_T(block_lanes)(x, mask, n, use_mask, skipna, 1, mean, d1, d2, NULL);
-    double s1 = 0.0, s2 = 0.0;
-    for (int l = 0; l < used; l++) {
-        s1 += d1[l];
-        s2 += d2[l];
-    }
-    /* Corrected two-pass: s1 is the rounding error of the block mean. */
-    p.b = mean + s1 / count;
-    p.c = s2 - s1 * s1 / count;
-    /* A finite mean with overflowing deviations: the variance overflows. */
-    if (isfinite(mean) && !isfinite(p.c)) p.b = mean, p.c = INFINITY;
-    return p;
-}
-
-HPCS_INLINE reduce_part HPCS_T(chunk_moments)(const T *x, const uint8_t *mask, int64_t n,
-                                              const int use_mask, const int skipna)
-{
-    reduce_part acc = {0.0, 0.0, 0.0};
-    for (int64_t b0 = 0; b0 < n; b0 += REDUCE_VAR_BLOCK) {
-        const int64_t bn = n - b0 < REDUCE_VAR_BLOCK ? n - b0 : REDUCE_VAR_BLOCK;
-        reduce_part blk = HPCS_T(block_moments)(x + b0, use_mask ? mask + b0 : mask, bn,
-                                                use_mask, skipna);
-        chan_merge(&acc, &blk);
-    }
-    return acc;
-}
-
-HPCS_CLONES static hpcs_status HPCS_T(moments_task)(void *ctx, int64_t chunk)
-{
-    const HPCS_T(reduce_job) *job = ctx;
-    const HPCS_T(chunk_view) c = HPCS_T(chunk_of)(job, chunk);
-    (*job->parts)[chunk] = REDUCE_SPECIALIZED(chunk_moments, c.x, c.m, c.len, job->skipna);
-    return HPCS_OK;
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(var_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -343,20 +469,9 @@ HPCS_CLONES static hpcs_status HPCS_T(var_1d)(const void *xv, const uint8_t *mas
                                               int64_t out_stride)
 {
     (void)out_stride;
-    reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;
-    HPCS_T(reduce_job) job = {.x = xv, .mask = mask, .n = n,
-                              .skipna = (a->flags & HPCS_SKIPNA) != 0, .parts = &parts};
-    int64_t nchunks;
-    hpcs_status st = run_chunks(n, a->nthreads, HPCS_T(moments_task), &job, &parts, stack,
-                                &nchunks);
-    reduce_part acc = {0.0, 0.0, 0.0};
-    for (int64_t c = 0; c < nchunks && st == HPCS_OK; c++) chan_merge(&acc, &parts[c]);
-    if (parts != stack) free(parts);
-    const double dof = acc.a - (double)a->ddof;
-    double var = dof > 0.0 ? acc.c / dof : NAN;
-    /* A NaN/inf mean leaves m2 meaningless: the variance is NaN (numpy). */
-    if (!isfinite(acc.b)) var = NAN;
-    *out = var < 0.0 ? 0.0 : var;
+    int scaled;
+    hpcs_status st = HPCS_T(var_scaled)(xv, mask, n, a, out, &scaled);
+    if (scaled) *out = *out * 0x1p1023 * 2.0; /* 2^1024: overflows to inf if it must */
     return st;
 }
 
@@ -364,10 +479,49 @@ HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mas
                                               const hpcs__reduce_args *a, double *out,
                                               int64_t out_stride)
 {
-    hpcs_status st = HPCS_T(var_1d)(xv, mask, n, a, out, out_stride);
+    (void)out_stride;
+    int scaled;
+    hpcs_status st = HPCS_T(var_scaled)(xv, mask, n, a, out, &scaled);
     *out = sqrt(*out);
+    if (scaled) *out *= 0x1p512;
     return st;
 }
+
+/* ---- partial sums (for combining chunk results exactly) ------------------ */
+
+HPCS_CLONES static hpcs_status HPCS_T(partial)(const T *x, int64_t n, const uint8_t *where, uint32_t flags,
+                                   int mode, double sc, double msc, double *terms,
+                                   int64_t *nterms, int64_t *count)
+{
+    if (n < 0) return HPCS_ERR_ARG;
+    if (terms == NULL || nterms == NULL || count == NULL || (x == NULL && n > 0))
+        return HPCS_ERR_NULL;
+    HPCS_T(sum_job) job = {.x = x, .mask = where, .n = n, .skipna = (flags & HPCS_SKIPNA) != 0,
+                           .mode = mode, .sc = sc, .msc = msc};
+    xsum_part whole;
+    hpcs_status st = HPCS_T(exact_sum)(&job, hpcs__plan(HPCS_FAMILY_REDUCE, n,
+                                                         (n + HPCS_CHUNK - 1) / HPCS_CHUNK),
+                                       &whole);
+    if (st != HPCS_OK) return st;
+    xsum_terms(&whole, terms, nterms);
+    *count = (int64_t)whole.count;
+    return HPCS_OK;
+}
+
+HPCS_API hpcs_status HPCS_T(hpcs_sum_partial)(const T *x, int64_t n, const uint8_t *where,
+                                              uint32_t flags, double *terms, int64_t *nterms,
+                                              int64_t *count)
+{
+    return HPCS_T(partial)(x, n, where, flags, 0, 1.0, 0.0, terms, nterms, count);
+}
+
+HPCS_API hpcs_status HPCS_T(hpcs_sumsq_partial)(const T *x, int64_t n, const uint8_t *where,
+                                                uint32_t flags, double mean, double scale,
+                                                double *terms, int64_t *nterms, int64_t *count)
+{
+    return HPCS_T(partial)(x, n, where, flags, 1, scale, mean * scale, terms, nterms, count);
+}
+
 
 /* ---- min / max ----------------------------------------------------------- */
 
@@ -418,7 +572,7 @@ HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
     return HPCS_OK;
 }
 
-static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
+HPCS_CLONES static hpcs_status HPCS_T(extreme)(const void *xv, const uint8_t *mask, int64_t n,
                                    const hpcs__reduce_args *a, const int is_max, double *out)
 {
     reduce_part stack[REDUCE_STACK_PARTS], *parts = NULL;

@@ -723,6 +723,58 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     return hpcs__parallel_for_output(a->nthreads, ntasks, task, &job, out, (size_t)n * sizeof(T));
 }
 
+/* var/std outputs that came out inf/NaN from finite data, recomputed
+ * directly.  The window sums square deviations from a shift; values beyond
+ * ~2^500 can overflow them (or the deviations) although the variance of
+ * the window is finite, and the sums cannot tell that from an inf in the
+ * data.  Only a slice holding such values and a non-finite output is
+ * rescanned: each such window is summed again scaled by 2^-600 (two-pass),
+ * so the result is finite where the exact value is, and inf where it
+ * overflows (as NumPy). */
+static hpcs_status HPCS_T(rolling_var_repair)(const T *x, int64_t n, const hpcs__rolling_args *a,
+                                              T *out, const int op)
+{
+    int64_t i = 0;
+    while (i < n && isfinite((double)out[i])) i++;
+    if (i == n) return HPCS_OK;
+    double big = 0.0;
+    for (int64_t j = 0; j < n; j++) {
+        const double v = fabs((double)x[j]);
+        big = v < INFINITY && v > big ? v : big;
+    }
+    if (big < 0x1p400) return HPCS_OK; /* no overflow: the non-finite outputs are right */
+    for (; i < n; i++) {
+        if (isfinite((double)out[i])) continue;
+        const int64_t e = i + a->offset < n - 1 ? i + a->offset : n - 1;
+        const int64_t s0 = i + a->offset - a->window + 1 > 0 ? i + a->offset - a->window + 1 : 0;
+        double count = 0.0, sum = 0.0;
+        int bad = 0;
+        for (int64_t j = s0; j <= e; j++) {
+            const double v = (double)x[j];
+            if (v != v) continue;
+            bad |= !isfinite(v);
+            count += 1.0;
+            sum += v * 0x1p-600;
+        }
+        const double dof = count - (double)a->ddof;
+        if (bad || count < (double)a->min_periods || dof <= 0.0) continue; /* NaN is right */
+        const double m = sum / count;
+        double s1 = 0.0, s2 = 0.0;
+        for (int64_t j = s0; j <= e; j++) {
+            const double v = (double)x[j];
+            if (v != v) continue;
+            const double d = v * 0x1p-600 - m;
+            s1 += d;
+            s2 += d * d;
+        }
+        double r = (s2 - s1 * s1 / count) / dof;
+        r = r < 0.0 ? 0.0 : r;
+        r = op == ROLL_STD ? sqrt(r) * 0x1p600 : r * 0x1p600 * 0x1p600;
+        out[i] = (T)r;
+    }
+    return HPCS_OK;
+}
+
 #define ROLLING_KERNEL(name, op)                                                                   \
     HPCS_CLONES static hpcs_status HPCS_T(name##_task)(void *ctx, int64_t t)                       \
     {                                                                                              \
@@ -734,7 +786,10 @@ static hpcs_status HPCS_T(rolling_run)(const void *x, int64_t n, const hpcs__rol
     static hpcs_status HPCS_T(name##_1d)(const void *x, int64_t n, const hpcs__rolling_args *a,    \
                                          void *out)                                                \
     {                                                                                              \
-        return HPCS_T(rolling_run)(x, n, a, out, HPCS_T(name##_task), op);                         \
+        hpcs_status st = HPCS_T(rolling_run)(x, n, a, out, HPCS_T(name##_task), op);               \
+        if (st == HPCS_OK && (op == ROLL_VAR || op == ROLL_STD))                                   \
+            st = HPCS_T(rolling_var_repair)(x, n, a, out, op);                                     \
+        return st;                                                                                 \
     }
 ROLLING_KERNEL(rolling_sum, ROLL_SUM)
 ROLLING_KERNEL(rolling_mean, ROLL_MEAN)
