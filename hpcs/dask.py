@@ -9,6 +9,8 @@ in-memory function on the computed input, for any chunking and scheduler:
   chunk plus borders of its neighbours, ``map_overlap``-style.  The borders
   reach back to where the kernel's arithmetic is anchored (see
   :func:`_left_edge`), so each output is computed exactly as in one call;
+- sum/mean/var/std over the whole array combine per-chunk exact partial
+  sums (the C library's "partial sums" API), rounded once as in memory;
 - min/max combine per-chunk extremes; median/mad/quantile over the whole
   array narrow a bracket of order-preserving keys with per-chunk histograms
   of counts, then select among the few values left in it (no chunk is
@@ -40,6 +42,7 @@ from dask.base import tokenize
 from dask.highlevelgraph import HighLevelGraph
 
 import hpcs
+from hpcs import _reduce
 from hpcs import _validate as v
 from hpcs._ops import OPS, Op
 
@@ -552,18 +555,82 @@ def _reduce_lines_where(op: Op, x: da.Array, ax: int, args: tuple, kwargs: dict)
     return da.map_blocks(run, one, where, dtype=np.float64, chunks=chunks, drop_axis=ax)
 
 
-def _sum_family(op: Op, x: da.Array, args: tuple, kwargs: dict) -> da.Array:
-    """sum/mean/var/std over everything: the whole array in one call.
+_SCALE_DOWN = 2.0 ** -512
 
-    TODO: combine per-chunk exact partial sums instead, once the C library
-    exposes them."""
-    func = getattr(hpcs, op.name).__hpcs_plain__
-    where = kwargs.pop("where", None)
-    if where is not None:
-        m = da.broadcast_to(da.asarray(where), x.shape).rechunk(x.chunks)
-        return _from_delayed(dask.delayed(func)(x.rechunk(-1), *args, where=m.rechunk(-1),
-                                                **kwargs))
-    return _from_delayed(dask.delayed(func)(x.rechunk(-1), *args, **kwargs))
+
+def _sum_part(block: np.ndarray, mask: Optional[np.ndarray], skipna: bool) -> tuple:
+    m = None if mask is None else np.broadcast_to(mask, block.shape)
+    return _reduce._sum_partial(block, m, skipna)
+
+
+def _sumsq_part(block: np.ndarray, mask: Optional[np.ndarray], skipna: bool, state: Any,
+                scaled: bool) -> Any:
+    """Terms of the chunk's sum of squared deviations from the mean (scaled
+    down only when the unscaled total overflowed), or None when not needed."""
+    mean, count, first = state
+    if not math.isfinite(mean) or count == 0 or (scaled and not math.isinf(first)):
+        return None
+    m = None if mask is None else np.broadcast_to(mask, block.shape)
+    return _reduce._sumsq_partial(block, mean, _SCALE_DOWN if scaled else 1.0, m, skipna)[0]
+
+
+def _mean_state(parts: Sequence[tuple]) -> tuple:
+    """(correctly rounded mean, count, sum)."""
+    terms = _terms([p[0] for p in parts])
+    count = builtins.sum(p[1] for p in parts)
+    return _reduce._partials_div(terms, count), count, _reduce._partials_div(terms, 1)
+
+
+def _with_first(state: tuple, first: float) -> tuple:
+    return state[0], state[1], first
+
+
+def _terms(parts: Sequence[Any]) -> np.ndarray:
+    return np.concatenate([np.zeros(0)] + [p for p in parts if p is not None])
+
+
+def _var_first(state: tuple, ddof: int, *terms: Any) -> float:
+    mean, count, _ = state
+    if not math.isfinite(mean) or count <= ddof:
+        return math.nan
+    return _reduce._partials_div(_terms(terms), count - ddof)
+
+
+def _var_final(state: tuple, ddof: int, root: bool, first: float, *scaled: Any) -> float:
+    if not math.isinf(first) or math.isnan(first):
+        return math.sqrt(first) if root and not math.isnan(first) else first
+    _, count, _ = state
+    var = _reduce._partials_div(_terms(scaled), count - ddof)
+    if root:
+        return math.sqrt(var) * 2.0 ** 512
+    with np.errstate(over="ignore"):  # inf if it must, as in C
+        return float(np.float64(var) * np.float64(2.0 ** 1023) * 2.0)
+
+
+def _sum_family(op: Op, x: da.Array, args: tuple, kwargs: dict) -> da.Array:
+    """sum/mean/var/std over everything from per-chunk exact partial sums
+    (hpcs.h: "Partial sums"), combined as the in-memory call rounds them."""
+    d = dask.delayed
+    skipna = bool(kwargs.get("skipna", False))
+    where = kwargs.get("where")
+    blocks = _blocks(x)
+    if where is None:
+        masks: list = [None] * len(blocks)
+    else:
+        masks = _blocks(da.broadcast_to(da.asarray(where), x.shape).rechunk(x.chunks))
+    parts = [d(_sum_part)(b, m, skipna) for b, m in zip(blocks, masks)]
+    state = d(_mean_state)(parts)
+    if op.name == "sum":
+        return _from_delayed(d(operator.itemgetter(2))(state))
+    if op.name == "mean":
+        return _from_delayed(d(operator.itemgetter(0))(state))
+    ddof = v.check_ddof(kwargs.get("ddof", 0))
+    unscaled = [d(_sumsq_part)(b, m, skipna, d(_with_first)(state, math.nan), False)
+                for b, m in zip(blocks, masks)]
+    first = d(_var_first)(state, ddof, *unscaled)
+    scaled_state = d(_with_first)(state, first)
+    scaled = [d(_sumsq_part)(b, m, skipna, scaled_state, True) for b, m in zip(blocks, masks)]
+    return _from_delayed(d(_var_final)(state, ddof, op.name == "std", first, *scaled))
 
 
 # ---------------------------------------------------------------------------

@@ -230,3 +230,21 @@ def test_distributed_cluster(cluster_client):
     got = cluster_client.gather(cluster_client.compute([c[0] for c in cases]))
     for g, (_, want) in zip(got, cases):
         _same_bits(g, want)
+
+
+def test_sums_combine_exactly():
+    # Cancellation across chunks, overflowing squares (var's rescaled pass).
+    rng = np.random.default_rng(7)
+    datasets = [rng.normal(size=500) * 1e3 + 1e9, np.array([1e308, 1e308, -1e308, 1.0] * 3),
+                np.array([1e200, -1e200, 3.0] * 20), np.array([1e308, -1e308] * 5)]
+    cases = []
+    for x in datasets:
+        for chunks in _chunkings(x.size):
+            dx = da.from_array(x, chunks=chunks)
+            for name in ("sum", "mean", "var", "std"):
+                kwargs = {"ddof": 1} if name in ("var", "std") else {}
+                cases.append((getattr(hd, name)(dx, **kwargs),
+                              np.float64(getattr(hpcs, name)(x, **kwargs))))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
