@@ -76,3 +76,10 @@ __all__ = [
     "simd_info",
     *_OPS,
 ]
+
+# pandas/polars in and out (§9) for every registry operation: last, so that
+# every operation defined above is wrapped.
+from hpcs import _frames
+
+_frames.install(globals())
+del _frames

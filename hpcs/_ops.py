@@ -33,10 +33,22 @@ class Op:
     variants: tuple[dict[str, Any], ...] = field(default=({},))
     #: Whether the operation accepts ``where=``.
     takes_where: bool = False
+    #: Shape of the result, for the pandas/polars/Dask adapters: "same" (the
+    #: input's shape: rolling ops, transforms), "reduce" (a float, or an
+    #: array over ``axis``), "shorter" (shorter along the axis: ``diff``) or
+    #: "other" (left as it is: group ops).  "" = from the family.
+    output: str = ""
 
     @property
     def rolling(self) -> bool:
         return self.family.startswith("rolling")
+
+    @property
+    def shape_kind(self) -> str:
+        """:attr:`output`, or "reduce" for reductions and "same" otherwise."""
+        if self.output:
+            return self.output
+        return "reduce" if self.family in ("reduce", "select") else "same"
 
     @property
     def fast(self) -> Callable[..., Any]:

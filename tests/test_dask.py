@@ -1,0 +1,250 @@
+"""hpcs.dask (contract §10): lazily, bit-identical to the in-memory call for
+any chunking (chunks shorter than the window included) and any scheduler."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import hpcs
+from hpcs._ops import OPS
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+hd = pytest.importorskip("hpcs.dask")
+
+ROLLING = [op for op in OPS.values() if op.rolling and hasattr(hd, op.name)]
+REDUCTIONS = [op for op in OPS.values() if op.shape_kind == "reduce" and hasattr(hd, op.name)]
+N = 80
+# One chunk, even chunks, chunks shorter than the windows, uneven ones.
+CHUNKINGS = [N, 11, 3, (33, 1, 20, 26)]
+
+
+def _chunkings(n):
+    """One chunk, even chunks, uneven ones with a chunk of 1."""
+    if n < 3:
+        return [n]
+    return [n, 11, (n // 2, 1, n - n // 2 - 1)]
+
+
+def _data(n=N, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n) * 1e3 + 1e6
+    x[[2, 11, 12]] = np.nan
+    x[25:45] = np.nan  # longer than the windows: blocks with no finite value
+    x[60] = np.inf
+    x[n - 3:] = np.nan
+    return x.astype(dtype)
+
+
+def _same_bits(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    view = {8: np.uint64, 4: np.uint32}[want.dtype.itemsize]
+    np.testing.assert_array_equal(got.view(view), want.view(view))
+
+
+def _args(op, window):
+    kwargs = dict(op.variants[-1])
+    args = (kwargs.pop("q"),) if "q" in kwargs else ()
+    return (window,) + args, kwargs
+
+
+@pytest.mark.parametrize("op", ROLLING, ids=lambda op: op.name)
+def test_rolling_any_chunking(op):
+    cases = []
+    for dtype in (np.float64, np.float32):
+        x = _data(dtype=dtype)
+        for window, center, min_periods in ((4, False, None), (15, True, 1)):
+            args, kwargs = _args(op, window)
+            kwargs.update(center=center, min_periods=min_periods)
+            want = getattr(hpcs, op.name)(x, *args, **kwargs)
+            for chunks in CHUNKINGS:
+                lazy = getattr(hd, op.name)(da.from_array(x, chunks=chunks), *args, **kwargs)
+                assert isinstance(lazy, da.Array)
+                cases.append((lazy, want))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+
+
+@pytest.mark.parametrize("op", ROLLING, ids=lambda op: op.name)
+def test_rolling_long_windows(op):
+    # Windows past the kernels' sub-block and chunk thresholds, in chunks
+    # shorter than the window.
+    x = _data(3000, seed=1)
+    for window in (600, 700):
+        args, kwargs = _args(op, window)
+        kwargs["min_periods"] = 1
+        want = getattr(hpcs, op.name)(x, *args, **kwargs)
+        for chunks in (250, (1000, 7, 1993)):
+            got = getattr(hd, op.name)(da.from_array(x, chunks=chunks), *args, **kwargs)
+            _same_bits(got.compute(scheduler="threads"), want)
+
+
+def test_rolling_nd_and_borders_only():
+    x = np.random.default_rng(2).normal(size=(5, 60))
+    want = hpcs.rolling_std(x, 7, axis=1)
+    lazy = hd.rolling_std(da.from_array(x, chunks=(2, 9)), 7, axis=1)
+    _same_bits(lazy.compute(scheduler="threads"), want)
+    _same_bits(hd.rolling_median(da.from_array(x.T, chunks=(11, 3)), 7, axis=0).compute(),
+               hpcs.rolling_median(x.T, 7, axis=0))
+    # Output chunks are the input's; each piece handed to the kernel is its
+    # chunk plus borders of at most two blocks (here windows) of 50.
+    big = da.from_array(np.arange(10_000.0), chunks=1000)
+    lazy = hd.rolling_mean(big, 50)
+    assert lazy.chunks == big.chunks
+
+
+def test_lazy_and_checked_now():
+    x = da.from_array(np.arange(10.0), chunks=3)
+    with pytest.raises(ValueError):
+        hd.rolling_mean(x, 0)
+    with pytest.raises(ValueError):
+        hd.rolling_quantile(x, 3, 1.5)
+    with pytest.raises(TypeError):
+        hd.rolling_mean(da.from_array(np.array(["a"] * 4)), 2)
+    assert isinstance(hd.median(x), da.Array)
+
+
+@pytest.mark.parametrize("op", REDUCTIONS, ids=lambda op: op.name)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_reductions_any_chunking(op, dtype):
+    x = _data(dtype=dtype)
+    finite = x[np.isfinite(x)]
+    cases = []
+    for data in (x, finite, finite[:1]):
+        for skipna in (False, True):
+            for variant in op.variants:
+                kwargs = dict(variant, skipna=skipna)
+                args = (kwargs.pop("q"),) if "q" in kwargs else ()
+                want = getattr(hpcs, op.name)(data, *args, **kwargs)
+                for chunks in _chunkings(data.size):
+                    got = getattr(hd, op.name)(da.from_array(data, chunks=chunks), *args,
+                                               **kwargs)
+                    cases.append((got, np.asarray(want, np.float64)))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+
+
+def test_reductions_over_an_axis_and_where():
+    x = np.random.default_rng(3).normal(size=(6, 40))
+    dx = da.from_array(x, chunks=(4, 7))
+    for op in REDUCTIONS:
+        args = (0.25,) if op.name == "quantile" else ()
+        for axis in (0, 1, -1):
+            _same_bits(getattr(hd, op.name)(dx, *args, axis=axis).compute(),
+                       getattr(hpcs, op.name)(x, *args, axis=axis))
+        _same_bits(getattr(hd, op.name)(dx, *args).compute(),
+                   np.float64(getattr(hpcs, op.name)(x, *args)))
+        if op.takes_where:
+            mask = x > -0.5
+            _same_bits(getattr(hd, op.name)(dx, where=mask).compute(),
+                       np.float64(getattr(hpcs, op.name)(x, where=mask)))
+    _same_bits(hd.quantile(dx, [0.1, 0.9], axis=1).compute(), hpcs.quantile(x, [0.1, 0.9], axis=1))
+
+
+def test_selection_with_many_ties_and_wide_range():
+    rng = np.random.default_rng(4)
+    x = np.concatenate([np.full(5000, 2.5), rng.normal(size=3000) * 1e300,
+                        rng.normal(size=3000) * 1e-300, [0.0, -0.0, np.inf, -np.inf]])
+    rng.shuffle(x)
+    for chunks in (1000, (7, 10990, 7)):
+        dx = da.from_array(x, chunks=chunks)
+        _same_bits(hd.median(dx).compute(), np.float64(hpcs.median(x)))
+        _same_bits(hd.quantile(dx, [0.0, 0.3, 0.77, 1.0]).compute(),
+                   hpcs.quantile(x, [0.0, 0.3, 0.77, 1.0]))
+        for method in ("lower", "higher", "midpoint", "nearest"):
+            _same_bits(hd.quantile(dx, 0.41, method=method).compute(),
+                       np.float64(hpcs.quantile(x, 0.41, method=method)))
+    finite = x[np.isfinite(x)]
+    _same_bits(hd.mad(da.from_array(finite, chunks=999), scale="normal").compute(),
+               np.float64(hpcs.mad(finite, scale="normal")))
+
+
+def test_empty_min_raises_at_compute():
+    x = da.from_array(np.full(10, np.nan), chunks=3)
+    with pytest.raises(ValueError):
+        hd.min(x, skipna=True).compute()
+
+
+def test_dask_dataframe():
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    rng = np.random.default_rng(5)
+    index = pd.date_range("2024-01-01", periods=80, freq="h")
+    s = pd.Series(rng.normal(size=80), index=index, name="price")
+    s.iloc[[4, 40]] = np.nan
+    ds = dd.from_pandas(s, npartitions=7)
+    pd.testing.assert_series_equal(hd.rolling_mean(ds, 10, min_periods=1).compute(),
+                                   hpcs.rolling_mean(s, 10, min_periods=1))
+    assert hd.median(ds, skipna=True).compute() == hpcs.median(s, skipna=True)
+    df = pd.DataFrame({"a": s.to_numpy(np.float32), "b": s.to_numpy()}, index=index)
+    ddf = dd.from_pandas(df, npartitions=3)
+    got = hd.rolling_max(ddf, 5).compute()
+    pd.testing.assert_frame_equal(got, hpcs.rolling_max(df, 5))
+    pd.testing.assert_series_equal(hd.max(ddf, axis=0, skipna=True).compute(),
+                                   hpcs.max(df, axis=0, skipna=True))
+
+
+def test_import_hpcs_does_not_import_dask():
+    code = "import sys, hpcs; print('dask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd="/")
+    assert out.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    distributed = pytest.importorskip("distributed")
+    try:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=40)
+    except Exception as exc:  # pragma: no cover - environment without process spawning
+        pytest.skip(f"no LocalCluster: {exc}")
+    client = distributed.Client(cluster)
+    try:
+        # The workers must run the installed hpcs, the same as this process's.
+        paths = client.run(lambda: __import__("hpcs").__file__)
+        assert set(paths.values()) == {hpcs.__file__}
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def test_distributed_cluster(cluster_client):
+    x = _data(400, seed=6)
+    dx = da.from_array(x, chunks=(150, 3, 37, 210))
+    cases = []
+    for name, args in (("rolling_mean", (20,)), ("rolling_var", (9,)),
+                       ("rolling_median", (25,)), ("rolling_quantile", (6, 0.3))):
+        cases.append((getattr(hd, name)(dx, *args, min_periods=1),
+                      getattr(hpcs, name)(x, *args, min_periods=1)))
+    for name, args in (("median", ()), ("quantile", ([0.1, 0.5],)), ("mad", ()), ("max", ()),
+                       ("std", ())):
+        cases.append((getattr(hd, name)(dx, *args, skipna=True),
+                      np.asarray(getattr(hpcs, name)(x, *args, skipna=True), np.float64)))
+    got = cluster_client.gather(cluster_client.compute([c[0] for c in cases]))
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+
+
+def test_sums_combine_exactly():
+    # Cancellation across chunks, overflowing squares (var's rescaled pass).
+    rng = np.random.default_rng(7)
+    datasets = [rng.normal(size=500) * 1e3 + 1e9, np.array([1e308, 1e308, -1e308, 1.0] * 3),
+                np.array([1e200, -1e200, 3.0] * 20), np.array([1e308, -1e308] * 5)]
+    cases = []
+    for x in datasets:
+        for chunks in _chunkings(x.size):
+            dx = da.from_array(x, chunks=chunks)
+            for name in ("sum", "mean", "var", "std"):
+                kwargs = {"ddof": 1} if name in ("var", "std") else {}
+                cases.append((getattr(hd, name)(dx, **kwargs),
+                              np.float64(getattr(hpcs, name)(x, **kwargs))))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
