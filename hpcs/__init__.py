@@ -38,6 +38,28 @@ from hpcs._rolling import (
     rolling_sum,
     rolling_var,
 )
+from hpcs._transform import (
+    bfill,
+    clip,
+    cummax,
+    cummin,
+    diff,
+    ffill,
+    normalize_minmax,
+    robust_zscore,
+    trimmed_mean,
+    winsorized_mean,
+    zscore,
+)
+from hpcs._group import (
+    group_count,
+    group_max,
+    group_mean,
+    group_min,
+    group_std,
+    group_sum,
+    group_var,
+)
 
 #: Package version; equal to the C library's (both come from VERSION).
 __version__ = library_version()
@@ -81,4 +103,22 @@ __all__ = [
     "std",
     "sum",
     "var",
+    "zscore",
+    "robust_zscore",
+    "normalize_minmax",
+    "clip",
+    "diff",
+    "cummin",
+    "cummax",
+    "ffill",
+    "bfill",
+    "trimmed_mean",
+    "winsorized_mean",
+    "group_sum",
+    "group_mean",
+    "group_var",
+    "group_std",
+    "group_min",
+    "group_max",
+    "group_count",
 ]
