@@ -32,15 +32,12 @@ def _codes(groups: ArrayLike, size: int, ngroups: Optional[Any]) -> tuple[np.nda
     if g.dtype.kind == "u" and g.size and g.max() > v.INT64_MAX:
         raise ValueError("groups: codes must fit in int64")
     g = np.ascontiguousarray(g.ravel(), dtype=np.int64)
-    top = int(g.max()) + 1 if g.size else 0
     if ngroups is None:
-        return g, max(top, 0)
+        return g, max(int(g.max()) + 1 if g.size else 0, 0)
     k = v._integer(ngroups, "ngroups")
     if k < 0:
         raise ValueError(f"ngroups: must be >= 0, got {k}")
-    if top > k:
-        raise ValueError(f"groups: code {top - 1} is not below ngroups={k}")
-    return g, k
+    return g, k  # the kernel refuses a code >= k (HPCS_ERR_ARG): no extra pass here
 
 
 def _group(op: str, x: ArrayLike, groups: ArrayLike, ngroups: Any, skipna: bool,
@@ -50,8 +47,11 @@ def _group(op: str, x: ArrayLike, groups: ArrayLike, ngroups: Any, skipna: bool,
     out = np.empty(k, dtype=np.int64 if op == "count" else np.float64)
     func, ctype = _KERNELS[op][arr.dtype]
     optr = _from_buffer("int64_t[]" if op == "count" else "double[]", out, True)
-    check(func(_from_buffer(ctype, arr), _from_buffer("int64_t[]", codes), arr.size, k, *params,
-               _SKIPNA if skipna else 0, optr), f"group_{op}")
+    rc = func(_from_buffer(ctype, arr), _from_buffer("int64_t[]", codes), arr.size, k, *params,
+              _SKIPNA if skipna else 0, optr)
+    if rc == lib.HPCS_ERR_ARG:
+        raise ValueError(f"groups: a code is not below ngroups={k}")
+    check(rc, f"group_{op}")
     if op != "count" and arr.dtype == np.float32:
         return out.astype(np.float32)
     return out
