@@ -48,6 +48,28 @@ from hpcs._rolling import (
     rolling_sum,
     rolling_var,
 )
+from hpcs._transform import (
+    bfill,
+    clip,
+    cummax,
+    cummin,
+    diff,
+    ffill,
+    normalize_minmax,
+    robust_zscore,
+    trimmed_mean,
+    winsorized_mean,
+    zscore,
+)
+from hpcs._group import (
+    group_count,
+    group_max,
+    group_mean,
+    group_min,
+    group_std,
+    group_sum,
+    group_var,
+)
 
 #: Package version; equal to the C library's (both come from VERSION).
 __version__ = library_version()

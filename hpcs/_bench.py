@@ -14,14 +14,14 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
-from hpcs._ops import OPS
+from hpcs._ops import CORE as OPS  # §4 ops: not yet benchmarked here
 
 Func = Callable[[], Any]
 DEFAULT_WINDOW = 100
 #: pandas has no rolling MAD, only ``rolling().apply`` of a Python function
 #: (one Python call per window): it is timed on inputs up to this size only.
 PANDAS_APPLY_MAX = 100_000
-PEER_NAMES = ("numpy", "bottleneck", "pandas", "polars", "scipy")
+PEER_NAMES = ("numpy", "bottleneck", "pandas", "polars", "scipy", "numbagg")
 
 
 @dataclass

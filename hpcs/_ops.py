@@ -27,7 +27,8 @@ class Op:
     """One public operation."""
 
     name: str
-    #: "reduce", "select", "rolling" or "rolling_order" (hpcs_family in C).
+    #: "reduce", "select", "rolling" or "rolling_order" (hpcs_family in C);
+    #: the §4 operations: "transform", "cumulative", "robust_mean", "group".
     family: str
     #: Extra keyword arguments worth exercising, besides the defaults.
     variants: tuple[dict[str, Any], ...] = field(default=({},))
@@ -107,11 +108,38 @@ def _table() -> dict[str, Op]:
         Op("rolling_mad", "rolling_order", ({}, {"scale": "normal"})),
         Op("rolling_quantile", "rolling_order", ({"q": 0.5}, {"q": 0.1},
                                                  {"q": 0.75, "method": "lower"})),
+        Op("zscore", "transform", ddof),
+        Op("robust_zscore", "transform"),
+        Op("normalize_minmax", "transform"),
+        Op("clip", "transform", ({"lo": -0.5, "hi": 0.5}, {"lo": None, "hi": 1.0})),
+        Op("diff", "transform", ({}, {"n": 2})),
+        Op("cummin", "cumulative", ({}, {"skipna": True})),
+        Op("cummax", "cumulative", ({}, {"skipna": True})),
+        Op("ffill", "cumulative", ({}, {"limit": 2})),
+        Op("bfill", "cumulative", ({}, {"limit": 2})),
+        Op("trimmed_mean", "robust_mean", ({"proportiontocut": 0.1},
+                                           {"proportiontocut": 0.25})),
+        Op("winsorized_mean", "robust_mean", ({"limits": 0.1}, {"limits": (0.05, 0.2)})),
+        Op("group_sum", "group"),
+        Op("group_mean", "group"),
+        Op("group_var", "group", ddof),
+        Op("group_std", "group", ddof),
+        Op("group_min", "group"),
+        Op("group_max", "group"),
+        Op("group_count", "group"),
     ]
     return {op.name: op for op in rows}
 
 
 #: Every public operation, by name.
 OPS: dict[str, Op] = _table()
-REDUCTIONS = tuple(op for op in OPS.values() if not op.rolling)
-ROLLING = tuple(op for op in OPS.values() if op.rolling)
+#: The §2/§3 families, which the generic harnesses (reductions called as
+#: ``f(x, axis, skipna=...)``, rolling ones as ``f(x, window, ...)``) cover.
+CORE_FAMILIES = ("reduce", "select", "rolling", "rolling_order")
+#: The operations of those families, by name.
+CORE: dict[str, Op] = {name: op for name, op in OPS.items() if op.family in CORE_FAMILIES}
+REDUCTIONS = tuple(op for op in CORE.values() if not op.rolling)
+ROLLING = tuple(op for op in CORE.values() if op.rolling)
+#: The §4 operations (transforms, cumulative scans, robust means, groups),
+#: exercised by tests/test_extended.py.
+EXTENDED = tuple(op for op in OPS.values() if op.family not in CORE_FAMILIES)

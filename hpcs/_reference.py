@@ -414,3 +414,329 @@ def rolling_quantile(x: ArrayLike, window: int, q: float, *, method: str = "line
     qq = float(v.check_quantiles(q))
     return rolling_apply(lambda a: quantile_of(a, qq, method), x, window, min_periods, center,
                          axis)
+
+
+# ---- transforms, cumulative scans, robust means, groups (contract §4) -----
+
+
+def _along_rows(x: ArrayLike, axis: Optional[int],
+                row_func: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply row_func to every 1-D slice along ``axis`` (None: the flattened
+    array) in float64; the result has x's shape and dtype."""
+    src = v.as_float_array(x)
+    arr = src.astype(np.float64)
+    data = arr.reshape(-1) if axis is None else arr
+    ax = 0 if axis is None else v.check_axis(axis, arr.ndim)
+    moved = np.moveaxis(data, ax, -1)
+    out = np.empty(moved.shape)
+    for idx in np.ndindex(*moved.shape[:-1]):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out[idx] = row_func(moved[idx])
+    return np.moveaxis(out, -1, ax).reshape(src.shape).astype(src.dtype)
+
+
+def _standardise(x: ArrayLike, axis: Optional[int], skipna: bool,
+                 stats: Callable[[np.ndarray], tuple[float, float]]) -> np.ndarray:
+    def row(r: np.ndarray) -> np.ndarray:
+        vals = r[~np.isnan(r)] if skipna else r
+        shift, spread = stats(vals) if vals.size else (np.nan, np.nan)
+        return (r - shift) / (np.nan if spread == 0 else spread)
+
+    return _along_rows(x, axis, row)
+
+
+def zscore(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0,
+           skipna: bool = False) -> np.ndarray:
+    """Reference z-scores: (x - np.mean) / np.std(ddof), zero spread -> NaN.
+
+    >>> zscore([1.0, 3.0]).tolist()
+    [-1.0, 1.0]
+    """
+    d = v.check_ddof(ddof)
+
+    def stats(vals: np.ndarray) -> tuple[float, float]:
+        if vals.size - d <= 0:
+            return float(np.mean(vals)), np.nan
+        return float(np.mean(vals)), float(np.std(vals, ddof=d))
+
+    return _standardise(x, axis, skipna, stats)
+
+
+def robust_zscore(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False) -> np.ndarray:
+    """Reference robust z-scores: (x - median) / (1.482602218505602 * MAD).
+
+    >>> robust_zscore([1.0, 2.0, 3.0]).tolist() == [-1 / 1.482602218505602, 0.0, 1 / 1.482602218505602]
+    True
+    """
+    def stats(vals: np.ndarray) -> tuple[float, float]:
+        med = float(np.median(vals))
+        return med, float(np.median(np.abs(vals - med))) * 1.482602218505602
+
+    return _standardise(x, axis, skipna, stats)
+
+
+def normalize_minmax(x: ArrayLike, axis: Optional[int] = None, *,
+                     skipna: bool = False) -> np.ndarray:
+    """Reference min-max scaling: (x - min) / (max - min).
+
+    >>> normalize_minmax([1.0, 3.0]).tolist()
+    [0.0, 1.0]
+    """
+    def stats(vals: np.ndarray) -> tuple[float, float]:
+        lo = float(np.min(vals))
+        return lo, float(np.max(vals)) - lo
+
+    return _standardise(x, axis, skipna, stats)
+
+
+def clip(x: ArrayLike, lo: Optional[float], hi: Optional[float]) -> np.ndarray:
+    """Reference clip: numpy.clip with None as an open side.
+
+    >>> clip([0.0, 5.0], None, 1.0).tolist()
+    [0.0, 1.0]
+    """
+    src = v.as_float_array(x)
+    dt = src.dtype.type
+    low = dt(-np.inf if lo is None else lo)
+    high = dt(np.inf if hi is None else hi)
+    return np.minimum(np.maximum(src, low), high)
+
+
+def diff(x: ArrayLike, n: int = 1, axis: int = -1) -> np.ndarray:
+    """Reference diff: numpy.diff.
+
+    >>> diff([1.0, 4.0, 9.0]).tolist()
+    [3.0, 5.0]
+    """
+    return np.diff(v.as_float_array(x), n=n, axis=axis)
+
+
+def _cum(is_max: bool, skipna: bool) -> Callable[[np.ndarray], np.ndarray]:
+    def row(r: np.ndarray) -> np.ndarray:
+        out = np.empty_like(r)
+        run: Optional[float] = None
+        for i, val in enumerate(r):
+            if math.isnan(val):
+                if not skipna:
+                    out[i:] = np.nan
+                    return out
+                out[i] = np.nan
+                continue
+            run = val if run is None else (builtins.max(run, val) if is_max else builtins.min(run, val))
+            out[i] = run
+        return out
+
+    return row
+
+
+def cummin(x: ArrayLike, axis: int = -1, *, skipna: bool = False) -> np.ndarray:
+    """Reference running minimum (pandas cummin when skipna).
+
+    >>> cummin([2.0, float("nan"), 1.0], skipna=True).tolist()[2]
+    1.0
+    """
+    return _along_rows(x, axis, _cum(False, skipna))
+
+
+def cummax(x: ArrayLike, axis: int = -1, *, skipna: bool = False) -> np.ndarray:
+    """Reference running maximum.
+
+    >>> cummax([1.0, 3.0, 2.0]).tolist()
+    [1.0, 3.0, 3.0]
+    """
+    return _along_rows(x, axis, _cum(True, skipna))
+
+
+def _fill(limit: Optional[int], backward: bool) -> Callable[[np.ndarray], np.ndarray]:
+    def row(r: np.ndarray) -> np.ndarray:
+        src = r[::-1] if backward else r
+        out = src.copy()
+        last, gap = None, 0
+        for i, val in enumerate(src):
+            if not math.isnan(val):
+                last, gap = val, 0
+                continue
+            gap += 1
+            if last is not None and (limit is None or gap <= limit):
+                out[i] = last
+        return out[::-1] if backward else out
+
+    return row
+
+
+def ffill(x: ArrayLike, *, limit: Optional[int] = None, axis: int = -1) -> np.ndarray:
+    """Reference forward fill (pandas ffill(limit=)).
+
+    >>> ffill([1.0, float("nan")]).tolist()
+    [1.0, 1.0]
+    """
+    return _along_rows(x, axis, _fill(limit, False))
+
+
+def bfill(x: ArrayLike, *, limit: Optional[int] = None, axis: int = -1) -> np.ndarray:
+    """Reference backward fill (pandas bfill(limit=)).
+
+    >>> bfill([float("nan"), 1.0]).tolist()
+    [1.0, 1.0]
+    """
+    return _along_rows(x, axis, _fill(limit, True))
+
+
+def _kept_mean(vals: np.ndarray, lo: int, hi: int, winsorize: bool) -> float:
+    s = np.sort(vals)
+    n = s.size
+    if winsorize:
+        if lo >= hi:
+            raise ValueError("winsorized_mean: the proportions to cut leave no value to average")
+        kept = np.concatenate([np.full(lo, s[lo]), s[lo:hi], np.full(n - hi, s[hi - 1])])
+    else:
+        if lo > hi:
+            raise ValueError("trimmed_mean: the proportions to cut leave no value to average")
+        kept = s[lo:hi]
+    if kept.size == 0:
+        return np.nan
+    if not np.isfinite(kept).all():
+        return float(np.sum(kept)) / kept.size
+    return math.fsum(kept.tolist()) / kept.size
+
+
+def trimmed_mean(x: ArrayLike, proportiontocut: float, axis: Optional[int] = None, *,
+                 skipna: bool = False) -> Result:
+    """Reference trimmed mean: scipy.stats.trim_mean by sorting.
+
+    >>> trimmed_mean([1.0, 2.0, 3.0, 100.0], 0.25)
+    2.5
+    """
+    p = float(proportiontocut)
+
+    def f(vals: np.ndarray) -> float:
+        if np.isnan(vals).any():
+            return np.nan
+        lo = int(p * vals.size)
+        return _kept_mean(vals, lo, vals.size - lo, False)
+
+    return _masked_reduce(f, x, axis, skipna, None, np.nan)
+
+
+def winsorized_mean(x: ArrayLike, limits: Any, axis: Optional[int] = None, *,
+                    skipna: bool = False) -> Result:
+    """Reference winsorized mean: mean of scipy.stats.mstats.winsorize, by sorting.
+
+    >>> winsorized_mean([1.0, 2.0, 3.0, 100.0], 0.25)
+    2.5
+    """
+    lower, upper = limits if isinstance(limits, (tuple, list)) else (limits, limits)
+    lower, upper = float(lower or 0.0), float(upper or 0.0)
+
+    def f(vals: np.ndarray) -> float:
+        if np.isnan(vals).any():
+            return np.nan
+        n = vals.size
+        return _kept_mean(vals, int(lower * n), n - int(n * upper), True)
+
+    return _masked_reduce(f, x, axis, skipna, None, np.nan)
+
+
+def _group(x: ArrayLike, groups: ArrayLike, ngroups: Optional[int], skipna: bool,
+           func: Callable[[list], float], empty: float) -> np.ndarray:
+    src = v.as_float_array(x)
+    vals = src.astype(np.float64).reshape(-1)
+    codes = np.asarray(groups).reshape(-1)
+    if codes.size != vals.size:
+        raise ValueError("groups: one code per value")
+    k = (int(codes.max()) + 1 if codes.size else 0) if ngroups is None else int(ngroups)
+    members: list[list] = [[] for _ in range(builtins.max(k, 0))]
+    for val, code in zip(vals.tolist(), codes.tolist()):
+        if code < 0 or (skipna and math.isnan(val)):
+            continue
+        if code >= k:
+            raise ValueError(f"groups: code {code} is not below ngroups={k}")
+        members[code].append(val)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        out = np.array([func(m) if m else empty for m in members], dtype=np.float64)
+    return out.astype(np.float32) if src.dtype == np.float32 else out
+
+
+def _exact_sum(m: list) -> float:
+    return math.fsum(m) if all(map(math.isfinite, m)) else float(np.sum(m))
+
+
+def _group_var(m: list, ddof: int) -> float:
+    if len(m) - ddof <= 0 or not all(map(math.isfinite, m)):
+        return np.nan
+    mu = _exact_sum(m) / len(m)
+    return math.fsum((val - mu) ** 2 for val in m) / (len(m) - ddof)
+
+
+def group_sum(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+              skipna: bool = True) -> np.ndarray:
+    """Reference grouped sum (math.fsum per group).
+
+    >>> group_sum([1.0, 2.0, 3.0], [0, 1, 0]).tolist()
+    [4.0, 2.0]
+    """
+    return _group(x, groups, ngroups, skipna, _exact_sum, 0.0)
+
+
+def group_mean(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+               skipna: bool = True) -> np.ndarray:
+    """Reference grouped mean.
+
+    >>> group_mean([1.0, 2.0, 3.0], [0, 1, 0]).tolist()
+    [2.0, 2.0]
+    """
+    return _group(x, groups, ngroups, skipna, lambda m: _exact_sum(m) / len(m), np.nan)
+
+
+def group_var(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+              ddof: int = 0, skipna: bool = True) -> np.ndarray:
+    """Reference grouped variance (two-pass, math.fsum).
+
+    >>> group_var([1.0, 3.0], [0, 0]).tolist()
+    [1.0]
+    """
+    return _group(x, groups, ngroups, skipna, lambda m: _group_var(m, ddof), np.nan)
+
+
+def group_std(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+              ddof: int = 0, skipna: bool = True) -> np.ndarray:
+    """Reference grouped standard deviation.
+
+    >>> group_std([1.0, 3.0], [0, 0]).tolist()
+    [1.0]
+    """
+    return _group(x, groups, ngroups, skipna, lambda m: math.sqrt(_group_var(m, ddof))
+                  if not math.isnan(_group_var(m, ddof)) else np.nan, np.nan)
+
+
+def group_min(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+              skipna: bool = True) -> np.ndarray:
+    """Reference grouped minimum.
+
+    >>> group_min([1.0, 3.0], [0, 0]).tolist()
+    [1.0]
+    """
+    return _group(x, groups, ngroups, skipna, lambda m: float(np.min(m)), np.nan)
+
+
+def group_max(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+              skipna: bool = True) -> np.ndarray:
+    """Reference grouped maximum.
+
+    >>> group_max([1.0, 3.0], [0, 0]).tolist()
+    [3.0]
+    """
+    return _group(x, groups, ngroups, skipna, lambda m: float(np.max(m)), np.nan)
+
+
+def group_count(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = None,
+                skipna: bool = True) -> np.ndarray:
+    """Reference grouped count (int64).
+
+    >>> group_count([1.0, float("nan")], [0, 0]).tolist()
+    [1]
+    """
+    return _group(v.as_float_array(x).astype(np.float64), groups, ngroups, skipna,
+                  lambda m: float(len(m)), 0.0).astype(np.int64)

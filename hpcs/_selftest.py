@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator, Optional
 import numpy as np
 
 import hpcs
-from hpcs._ops import OPS, Op
+from hpcs._ops import CORE as OPS, Op  # §4 ops: checked by tests/test_extended.py
 
 Check = tuple[str, Callable[[], bool]]
 

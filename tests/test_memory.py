@@ -35,7 +35,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pytest
 
-from hpcs._ops import OPS, Op
+from hpcs._ops import CORE as OPS, Op  # the §2/§3 harness; §4 ops: test_extended.py
 
 if "libasan" in os.environ.get("LD_PRELOAD", ""):
     # tools/run_sanitizers.sh: ASan's allocator replaces malloc (quarantine,

@@ -27,7 +27,7 @@ from typing import Optional
 
 import hpcs
 from hpcs._bench import PANDAS_APPLY_MAX, PEER_NAMES, BenchRow, run_bench
-from hpcs._ops import OPS
+from hpcs._ops import CORE as OPS  # §4 ops: transform_group_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOWS = (10, 100, 10_000)
@@ -65,6 +65,86 @@ def collect(size: int, iterations: int, quick: bool) -> list[BenchRow]:
     for window in WINDOWS[:2]:
         rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3), ["rolling_mad"], window=window,
                           progress=progress)
+    rows += transform_group_rows(size, iterations)
+    return rows
+
+
+def transform_group_rows(size: int, iterations: int) -> list[BenchRow]:
+    """§4 transforms, cumulative scans, robust means and group reductions
+    against what users write today (NumPy expressions, pandas, polars,
+    scipy, numbagg, bottleneck), on one float64 array of ``size``."""
+    import bottleneck
+    import numbagg
+    import numpy as np
+    import pandas as pd
+    import polars as pl
+    import scipy.stats
+    from scipy.stats import mstats
+
+    from hpcs._bench import best_ms
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(size)
+    holes = x.copy()
+    holes[rng.random(size) < 0.3] = np.nan  # fills: 30% NaN
+    codes = rng.integers(0, 1000, size)      # groups: 1 000 groups
+    s, sh = pd.Series(x), pd.Series(holes)
+    ps, psh = pl.Series(x), pl.Series(holes, nan_to_null=True)
+    frame = pl.DataFrame({"x": x, "g": codes})
+
+    def robust_numpy() -> object:
+        med = np.median(x)
+        return (x - med) / (1.482602218505602 * np.median(np.abs(x - med)))
+
+    def group(op: str, pandas_op: str, polars_expr: object, numbagg_fn: object) -> dict:
+        return {
+            "hpcs": lambda: getattr(hpcs, f"group_{op}")(x, codes, ngroups=1000),
+            "pandas": lambda: getattr(s.groupby(codes), pandas_op)(),
+            "polars": lambda: frame.group_by("g").agg(polars_expr),
+            "numbagg": lambda: numbagg_fn(x, codes, num_labels=1000),
+        }
+
+    cases: dict[str, dict] = {
+        "zscore": {"hpcs": lambda: hpcs.zscore(x),
+                   "numpy": lambda: (x - x.mean()) / x.std(),
+                   "pandas": lambda: (s - s.mean()) / s.std(ddof=0),
+                   "polars": lambda: (ps - ps.mean()) / ps.std(ddof=0)},
+        "robust_zscore": {"hpcs": lambda: hpcs.robust_zscore(x), "numpy": robust_numpy},
+        "normalize_minmax": {"hpcs": lambda: hpcs.normalize_minmax(x),
+                             "numpy": lambda: (x - x.min()) / (x.max() - x.min()),
+                             "polars": lambda: (ps - ps.min()) / (ps.max() - ps.min())},
+        "clip": {"hpcs": lambda: hpcs.clip(x, -1.0, 1.0), "numpy": lambda: np.clip(x, -1.0, 1.0),
+                 "pandas": lambda: s.clip(-1.0, 1.0), "polars": lambda: ps.clip(-1.0, 1.0)},
+        "diff": {"hpcs": lambda: hpcs.diff(x), "numpy": lambda: np.diff(x),
+                 "pandas": lambda: s.diff(), "polars": lambda: ps.diff()},
+        "cummin": {"hpcs": lambda: hpcs.cummin(x), "numpy": lambda: np.minimum.accumulate(x),
+                   "pandas": lambda: s.cummin(), "polars": lambda: ps.cum_min()},
+        "cummax": {"hpcs": lambda: hpcs.cummax(x), "numpy": lambda: np.maximum.accumulate(x),
+                   "pandas": lambda: s.cummax(), "polars": lambda: ps.cum_max()},
+        "ffill": {"hpcs": lambda: hpcs.ffill(holes), "bottleneck": lambda: bottleneck.push(holes),
+                  "pandas": lambda: sh.ffill(), "polars": lambda: psh.forward_fill(),
+                  "numbagg": lambda: numbagg.ffill(holes)},
+        "bfill": {"hpcs": lambda: hpcs.bfill(holes), "pandas": lambda: sh.bfill(),
+                  "polars": lambda: psh.backward_fill(), "numbagg": lambda: numbagg.bfill(holes)},
+        "trimmed_mean": {"hpcs": lambda: hpcs.trimmed_mean(x, 0.1),
+                         "scipy": lambda: scipy.stats.trim_mean(x, 0.1)},
+        "winsorized_mean": {"hpcs": lambda: hpcs.winsorized_mean(x, 0.1),
+                            "scipy": lambda: mstats.winsorize(x, (0.1, 0.1)).mean()},
+        "group_sum": group("sum", "sum", pl.col("x").sum(), numbagg.group_nansum),
+        "group_mean": group("mean", "mean", pl.col("x").mean(), numbagg.group_nanmean),
+        "group_var": group("var", "var", pl.col("x").var(), numbagg.group_nanvar),
+        "group_std": group("std", "std", pl.col("x").std(), numbagg.group_nanstd),
+        "group_min": group("min", "min", pl.col("x").min(), numbagg.group_nanmin),
+        "group_max": group("max", "max", pl.col("x").max(), numbagg.group_nanmax),
+        "group_count": group("count", "count", pl.col("x").count(), numbagg.group_nancount),
+    }
+    rows = []
+    for name, calls in cases.items():
+        progress(f"bench {name}")
+        times = best_ms(calls, iterations)
+        row = BenchRow(name, size, None, times.pop("hpcs"))
+        row.peers_ms.update(times)
+        rows.append(row)
     return rows
 
 
@@ -144,8 +224,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="window 100 only")
     parser.add_argument("--out", type=Path, default=ROOT)
+    parser.add_argument("--transform-group-only", action="store_true",
+                        help="only the transform/cumulative/robust-mean/group rows; "
+                             "print their table, write nothing")
     args = parser.parse_args(argv)
     command = "python tools/benchmarks.py " + " ".join(argv)
+    if args.transform_group_only:
+        print(render(transform_group_rows(args.size, args.iterations), None, command.strip()))
+        return 0
     floor = floor_probe(args.size)
     rows = collect(args.size, args.iterations, args.quick)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,26 @@ def digest() -> str:
         for op in ("sum", "mean", "var", "min", "max", "median"):
             add(getattr(hpcs, op)(m, axis=axis))
         add(hpcs.rolling_mean(m, 7, axis=axis))
+    # The §4 operations (transforms, cumulative scans, robust means, groups).
+    codes = (np.arange(x.size) * 7919) % 101 - 1
+    for data in (x, y, m):
+        for op in ("zscore", "robust_zscore", "normalize_minmax"):
+            add(getattr(hpcs, op)(data, skipna=True))
+        add(hpcs.clip(data, -1.5, 1e6 + 10.0))
+        add(hpcs.diff(data, 2))
+        for op in ("cummin", "cummax"):
+            add(getattr(hpcs, op)(data, skipna=True))
+            add(getattr(hpcs, op)(data, axis=0))
+        add(hpcs.ffill(data, limit=2))
+        add(hpcs.bfill(data))
+        add(hpcs.trimmed_mean(data, 0.1, skipna=True))
+        add(hpcs.winsorized_mean(data, (0.05, 0.2), skipna=True))
+    for data in (x, y):
+        for op in ("sum", "mean", "var", "std", "min", "max", "count"):
+            add(getattr(hpcs, f"group_{op}")(data, codes))
+    for axis in (0, 1):
+        add(hpcs.zscore(m, axis, ddof=1))
+        add(hpcs.trimmed_mean(m, 0.2, axis))
     return h.hexdigest()
 
 

@@ -214,6 +214,61 @@ hpcs_status hpcs_sumsq_partial_f32(const float *x, int64_t n, const uint8_t *whe
 /* *out = the double nearest to (exact sum of terms) / divisor (ties to
  * even); divisor 0 gives NaN; non-finite terms follow the sum rules. */
 hpcs_status hpcs_partials_div(const double *terms, int64_t nterms, int64_t divisor, double *out);
+/* ---- Transforms, cumulative scans, robust means, grouped reductions ------
+ * Transforms write an output of x's layout and dtype (diff: (outer, n -
+ * order, inner)); out must not overlap x.
+ * zscore = (x - mean) / std(ddof), robust_zscore = (x - median) /
+ * (1.482602218505602 * MAD), normalize_minmax = (x - min) / (max - min),
+ * each slice with its own statistics (hpcs_mean/std/median/mad/min/max;
+ * HPCS_SKIPNA: computed without NaN); a zero or NaN spread gives NaN.  clip: numpy.clip over `size`
+ * elements (lo/hi may be +-inf; NaN propagates).  diff: numpy.diff of
+ * order >= 0 along the axis (order >= n: nothing written).
+ * cummin/cummax: numpy minimum/maximum.accumulate; with HPCS_SKIPNA,
+ * pandas: NaN stays at its position and is skipped.  ffill/bfill: pandas,
+ * at most `limit` consecutive NaNs filled (0: no limit).
+ * trimmed_mean / winsorized_mean: scipy.stats.trim_mean / mean of
+ * scipy.stats.mstats.winsorize, one double per slice, O(n) by selection;
+ * NaN gives NaN unless HPCS_SKIPNA; proportions in [0, 1]; cuts leaving
+ * no value -> HPCS_ERR_ARG (trimmed: an empty middle -> NaN).
+ * group_*: codes[i] < 0 leaves x[i] out, codes[i] >= ngroups -> HPCS_ERR_ARG;
+ * out has ngroups entries; an empty group gives sum 0, count 0, else NaN.
+ * HPCS_SKIPNA leaves NaN values out (count: non-NaN values, else all).    */
+hpcs_status hpcs_zscore_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_zscore_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t ddof, uint32_t flags, float *out);
+hpcs_status hpcs_robust_zscore_f64(const double *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, double *out);
+hpcs_status hpcs_robust_zscore_f32(const float *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, float *out);
+hpcs_status hpcs_normalize_minmax_f64(const double *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, double *out);
+hpcs_status hpcs_normalize_minmax_f32(const float *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, float *out);
+hpcs_status hpcs_clip_f64(const double *x, int64_t size, double lo, double hi, double *out);
+hpcs_status hpcs_clip_f32(const float *x, int64_t size, double lo, double hi, float *out);
+hpcs_status hpcs_diff_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t order, double *out);
+hpcs_status hpcs_diff_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t order, float *out);
+hpcs_status hpcs_cummin_f64(const double *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, double *out);
+hpcs_status hpcs_cummin_f32(const float *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, float *out);
+hpcs_status hpcs_cummax_f64(const double *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, double *out);
+hpcs_status hpcs_cummax_f32(const float *x, int64_t outer, int64_t n, int64_t inner, uint32_t flags, float *out);
+hpcs_status hpcs_ffill_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t limit, double *out);
+hpcs_status hpcs_ffill_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t limit, float *out);
+hpcs_status hpcs_bfill_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t limit, double *out);
+hpcs_status hpcs_bfill_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t limit, float *out);
+hpcs_status hpcs_trimmed_mean_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double proportiontocut, uint32_t flags, double *out);
+hpcs_status hpcs_trimmed_mean_f32(const float *x, int64_t outer, int64_t n, int64_t inner, double proportiontocut, uint32_t flags, double *out);
+hpcs_status hpcs_winsorized_mean_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double lower, double upper, uint32_t flags, double *out);
+hpcs_status hpcs_winsorized_mean_f32(const float *x, int64_t outer, int64_t n, int64_t inner, double lower, double upper, uint32_t flags, double *out);
+hpcs_status hpcs_group_sum_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_sum_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_mean_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_mean_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_var_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_group_var_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_group_std_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_group_std_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_group_min_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_min_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_max_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_max_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
+hpcs_status hpcs_group_count_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, int64_t *out);
+hpcs_status hpcs_group_count_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, int64_t *out);
 
 /* HPCS_CDEF_END */
 

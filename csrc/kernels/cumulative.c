@@ -1,0 +1,7 @@
+/* Cumulative scans: cummin, cummax, ffill, bfill (see cumulative_body.h). */
+#include <stdlib.h>
+
+#include "hpcs_internal.h"
+
+#define HPCS_BODY "cumulative_body.h"
+#include "instantiate.h"
