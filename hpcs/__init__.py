@@ -38,6 +38,9 @@ from hpcs._rolling import (
     rolling_sum,
     rolling_var,
 )
+from hpcs._ewm import ewma, ewmstd, ewmvar
+from hpcs._rolling_pair import rolling_corr, rolling_cov, rolling_zscore
+from hpcs._anomaly import detect_anomalies, rolling_robust_zscore
 
 #: Package version; equal to the C library's (both come from VERSION).
 __version__ = library_version()
@@ -81,4 +84,12 @@ __all__ = [
     "std",
     "sum",
     "var",
+    "ewma",
+    "ewmvar",
+    "ewmstd",
+    "rolling_cov",
+    "rolling_corr",
+    "rolling_zscore",
+    "rolling_robust_zscore",
+    "detect_anomalies",
 ]

@@ -66,6 +66,26 @@ def _table() -> dict[str, Op]:
         Op("rolling_mad", "rolling_order", ({}, {"scale": "normal"})),
         Op("rolling_quantile", "rolling_order", ({"q": 0.5}, {"q": 0.1},
                                                  {"q": 0.75, "method": "lower"})),
+        Op("rolling_zscore", "rolling", ddof),
+        Op("rolling_robust_zscore", "rolling_order"),
+    ]
+    return {op.name: op for op in rows}
+
+
+def _extended() -> dict[str, Op]:
+    """Operations whose calls do not follow the reduction / rolling conventions
+    (no ``skipna``, no window, or two inputs): kept out of :data:`OPS` until
+    the registry describes call signatures."""
+    smoothing = ({"alpha": 0.3}, {"span": 10.0, "adjust": False}, {"com": 2.0, "ignore_na": True},
+                 {"halflife": 4.0, "min_periods": 3})
+    rows = [
+        Op("ewma", "ewm", smoothing),
+        Op("ewmvar", "ewm", smoothing + ({"alpha": 0.2, "bias": True},)),
+        Op("ewmstd", "ewm", smoothing + ({"alpha": 0.2, "bias": True},)),
+        Op("rolling_cov", "rolling_pair", ({}, {"ddof": 0})),
+        Op("rolling_corr", "rolling_pair"),
+        Op("detect_anomalies", "anomaly", ({}, {"method": "robust"}, {"window": 50},
+                                           {"window": 50, "method": "robust"})),
     ]
     return {op.name: op for op in rows}
 
@@ -74,3 +94,5 @@ def _table() -> dict[str, Op]:
 OPS: dict[str, Op] = _table()
 REDUCTIONS = tuple(op for op in OPS.values() if not op.rolling)
 ROLLING = tuple(op for op in OPS.values() if op.rolling)
+#: ewm*, rolling_cov/corr, detect_anomalies (see _extended).
+EXTENDED: dict[str, Op] = _extended()

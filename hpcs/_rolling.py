@@ -17,7 +17,8 @@ ArrayLike = Any
 #: of its input and output, looked up once.
 _KERNELS = {op: {dtype: (getattr(lib, f"hpcs_rolling_{op}_{sfx}"), ffi.typeof(ctype))
                  for dtype, (ctype, sfx) in C_TYPES.items()}
-            for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad", "quantile")}
+            for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad", "quantile",
+                       "zscore", "robust_zscore")}
 _CENTER = lib.HPCS_CENTER
 _from_buffer = ffi.from_buffer
 
