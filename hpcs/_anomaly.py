@@ -19,35 +19,17 @@ NORMAL_MAD_SCALE = 1.482602218505602
 def rolling_robust_zscore(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
                           center: bool = False, axis: int = -1,
                           out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Moving-window robust z-score ``(x - rolling_median) / (1.4826 * rolling_mad)``.
-
-    One O(n log window) sweep of the rolling-MAD kernel, which has the
-    window's median at hand, emits the z-score (no temporaries).  NaN where
-    x is NaN, below ``min_periods``, or where the window's MAD is zero
-    (never inf).
-
-    Parameters
-    ----------
-    x : array_like
-        Input; float64 and float32 are kept, integers and bools become float64.
-    window : int
-        Window length (>= 1); may exceed the length of x.
-    min_periods : int, optional
-        Valid values needed for an output; default ``window``.
-    center : bool
-        Centre the window on the output (pandas ``center=True``).
-    axis : int
-        Axis along which to roll; other axes are independent series.
-    out : ndarray, optional
-        Preallocated C-contiguous output of x's shape and dtype.
-
-    Examples
-    --------
-    >>> import hpcs
-    >>> hpcs.rolling_robust_zscore([1.0, 2.0, 4.0, 8.0, 8.0], 3)
-    array([      nan,       nan, 1.3489795, 1.3489795,       nan])
-    """
     return _rolling._rolling("robust_zscore", x, window, min_periods, center, axis, out)
+
+
+rolling_robust_zscore.__doc__ = _rolling._doc(
+    "Moving-window robust z-score ``(x - rolling_median) / (1.4826 * rolling_mad)``.\n\n"
+    "    One O(n log window) sweep of the rolling-MAD kernel, which has the\n"
+    "    window's median at hand, emits the z-score (no temporaries).  NaN where\n"
+    "    x is NaN, below ``min_periods``, or where the window's MAD is zero\n"
+    "    (never inf).\n",
+    "    >>> import hpcs\n    >>> hpcs.rolling_robust_zscore([1.0, 2.0, 4.0, 8.0, 8.0], 3)\n"
+    "    array([      nan,       nan, 1.3489795, 1.3489795,       nan])\n")
 
 
 def detect_anomalies(x: ArrayLike, threshold: float = 3.0, *, method: str = "zscore",

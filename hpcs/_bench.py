@@ -121,9 +121,9 @@ def _extended_peer_calls(op: str, x: np.ndarray, w: int) -> dict[str, Func]:
             s, t = pd.Series(x), pd.Series(y)
             calls["pandas"] = lambda: getattr(s.rolling(w), kind)(t)
         if pl is not None:
-            ps, pt = pl.Series(x), pl.Series(y)
+            frame = pl.DataFrame({"x": x, "y": y})
             fn = getattr(pl, f"rolling_{kind}")
-            calls["polars"] = lambda: pl.select(fn(ps, pt, window_size=w)).to_series()
+            calls["polars"] = lambda: frame.select(fn("x", "y", window_size=w)).to_series()
         if nb is not None:
             f = getattr(nb, f"move_{kind}")
             calls["numbagg"] = lambda: f(x, y, window=w)

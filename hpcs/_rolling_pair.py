@@ -112,32 +112,11 @@ rolling_corr.__doc__ = f"""Moving-window Pearson correlation: pandas ``x.rolling
     >>> hpcs.rolling_corr([1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 7.0], 3)
     array([       nan,        nan, 1.        , 0.98198051])
 """
-rolling_zscore.__doc__ = """Moving-window z-score ``(x - rolling_mean) / rolling_std``, in one pass.
-
-    The window statistics and the transform come out of one O(n) scan (no
-    temporaries); NaN where x is NaN, below ``min_periods``, or where the
-    window is constant (zero spread: never inf).
-
-    Parameters
-    ----------
-    x : array_like
-        Input; float64 and float32 are kept, integers and bools become float64.
-    window : int
-        Window length (>= 1); may exceed the length of x.
-    min_periods : int, optional
-        Valid values needed for an output; default ``window``.
-    center : bool
-        Centre the window on the output (pandas ``center=True``).
-    ddof : int
-        Delta degrees of freedom of the std (>= 0); NaN when count <= ddof.
-    axis : int
-        Axis along which to roll; other axes are independent series.
-    out : ndarray, optional
-        Preallocated C-contiguous output of x's shape and dtype.
-
-    Examples
-    --------
-    >>> import hpcs
-    >>> hpcs.rolling_zscore([1.0, 2.0, 4.0, 4.0, 4.0], 2)
-    array([nan,  1.,  1., nan, nan])
-"""
+rolling_zscore.__doc__ = _rolling._doc(
+    "Moving-window z-score ``(x - rolling_mean) / rolling_std``, in one pass.\n\n"
+    "    The window statistics and the transform come out of one O(n) scan (no\n"
+    "    temporaries); NaN where x is NaN, below ``min_periods``, or where the\n"
+    "    window is constant (zero spread: never inf).\n",
+    "    >>> import hpcs\n    >>> hpcs.rolling_zscore([1.0, 2.0, 4.0, 4.0, 4.0], 2)\n"
+    "    array([nan,  1.,  1., nan, nan])\n",
+    "    ddof : int\n        Delta degrees of freedom of the std (>= 0); NaN when count <= ddof.\n")
