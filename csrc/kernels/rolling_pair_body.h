@@ -175,7 +175,8 @@ HPCS_INLINE hpcs_status HPCS_T(pair_task)(void *ctx, int64_t t, const int op)
     return HPCS_T(pair_blocks)(job, first, last < job->nblocks ? last : job->nblocks, op);
 }
 
-/* Run task over the series' blocks (see hpcs__units_per_task). */
+/* Run task over the series' blocks: one task on one thread, else tasks of
+ * enough blocks for HPCS_CHUNK positions (the bits never depend on it). */
 static hpcs_status HPCS_T(pair_run)(const void *x, const void *y, int64_t n,
                                     const hpcs__rolling_args *a, void *out, hpcs__task_fn task)
 {
@@ -183,7 +184,11 @@ static hpcs_status HPCS_T(pair_run)(const void *x, const void *y, int64_t n,
     HPCS_T(pair_job) job = {.x = x, .y = y, .out = out, .n = n, .span = n + a->offset, .a = a};
     job.block = a->window < job.span ? a->window : job.span;
     job.nblocks = (job.span - 1) / job.block + 1;
-    job.blocks_per_task = hpcs__units_per_task(job.nblocks, job.block, a->nthreads);
+    job.blocks_per_task = job.nblocks;
+    if (a->nthreads > 1) {
+        const int64_t per = 1 + (HPCS_CHUNK - 1) / job.block; /* ceil, without overflow */
+        job.blocks_per_task = per < job.nblocks ? per : job.nblocks;
+    }
     const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
     return hpcs__parallel_for_output(a->nthreads, ntasks, task, &job, out, (size_t)n * sizeof(T));
 }
