@@ -140,6 +140,11 @@ typedef struct hpcs__rolling_args {
     double q;                /* quantile, in [0, 1] */
     int32_t method;          /* quantile: hpcs_quantile_method */
     int64_t nthreads;        /* set by the driver: threads the kernel may use */
+    /* Exponential windows (ewm_body.h): pandas' com-derived alpha, its
+     * min_periods (>= 0), flags HPCS_EWM_*. */
+    double alpha;
+    int64_t ewm_min_periods;
+    uint32_t ewm_flags;
 } hpcs__rolling_args;
 
 /* Rolling kernel over x[0..n) into out[0..n) (same element type).
@@ -148,6 +153,11 @@ typedef struct hpcs__rolling_args {
  * output is NaN where fewer than min_periods valid values remain. */
 typedef hpcs_status (*hpcs__rolling1d_fn)(const void *x, int64_t n, const hpcs__rolling_args *a,
                                           void *out);
+
+/* A series op over x[0..n) (and y[0..n) when it takes two inputs) into
+ * out[0..n) (x's element type): exponential windows, rolling co-moments. */
+typedef hpcs_status (*hpcs__pair1d_fn)(const void *x, const void *y, int64_t n,
+                                       const hpcs__rolling_args *a, void *out);
 
 /* Layout drivers (layout.c): run fn over every slice, on several threads
  * when the input is above `family`'s threshold (hpcs_family). */
@@ -159,6 +169,16 @@ hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t e
                                         const void *x, int64_t outer, int64_t n, int64_t inner,
                                         int64_t window, int64_t min_periods, uint32_t flags,
                                         hpcs__rolling_args *a, void *out);
+
+/* Check window/min_periods and set a->window (clipped to the series),
+ * a->min_periods and a->offset, as hpcs__rolling_layout does. */
+hpcs_status hpcs__rolling_window(hpcs__rolling_args *a, int64_t n, int64_t window,
+                                 int64_t min_periods, uint32_t flags);
+/* Run fn over every slice of x (and of y, same layout, when not NULL);
+ * the caller has set a's parameters. */
+hpcs_status hpcs__pair_layout(hpcs__pair1d_fn fn, int32_t family, size_t elsize, const void *x,
+                              const void *y, int64_t outer, int64_t n, int64_t inner,
+                              hpcs__rolling_args *a, void *out);
 
 /* ---- Shared numeric helpers ---------------------------------------------*/
 

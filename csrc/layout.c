@@ -69,6 +69,8 @@ typedef struct layout_job {
     int is_rolling;
     hpcs__reduce1d_fn reduce_fn;
     hpcs__rolling1d_fn rolling_fn;
+    hpcs__pair1d_fn pair_fn; /* series ops (rolling with pair_fn set) */
+    const char *y;           /* pair_fn's second input, or NULL */
     const hpcs__reduce_args *reduce_args;
     const hpcs__rolling_args *rolling_args;
     size_t elsize;
@@ -81,8 +83,9 @@ typedef struct layout_job {
 } layout_job;
 
 static hpcs_status run_slice(const layout_job *job, const char *x, const uint8_t *mask,
-                             char *rolling_out, int64_t slice)
+                             char *rolling_out, int64_t slice, const char *y)
 {
+    if (job->pair_fn) return job->pair_fn(x, y, job->n, job->rolling_args, rolling_out);
     if (job->is_rolling) return job->rolling_fn(x, job->n, job->rolling_args, rolling_out);
     return job->reduce_fn(x, mask, job->n, job->reduce_args, (double *)job->out + slice,
                           job->nslices);
@@ -99,7 +102,8 @@ static hpcs_status contiguous_task(void *ctx, int64_t task)
         const int64_t start = (s / job->inner) * job->n * job->inner + s % job->inner;
         const size_t off = (size_t)start * job->elsize;
         hpcs_status st = run_slice(job, job->x + off, job->mask ? job->mask + start : NULL,
-                                   job->is_rolling ? job->out + off : NULL, s);
+                                   job->is_rolling ? job->out + off : NULL, s,
+                                   job->y ? job->y + off : NULL);
         if (st != HPCS_OK) return st;
     }
     return HPCS_OK;
@@ -119,21 +123,26 @@ static hpcs_status strided_task(void *ctx, int64_t task)
     char *xs = malloc(bytes);
     char *os = job->is_rolling ? malloc(bytes) : NULL;
     uint8_t *ms = job->mask ? malloc((size_t)(tw * n)) : NULL;
-    if (xs == NULL || (job->is_rolling && os == NULL) || (job->mask && ms == NULL)) {
+    char *ys = job->y ? malloc(bytes) : NULL;
+    if (xs == NULL || (job->is_rolling && os == NULL) || (job->mask && ms == NULL) ||
+        (job->y && ys == NULL)) {
         st = HPCS_ERR_NOMEM;
         goto cleanup;
     }
     gather(xs, job->x + (size_t)base * job->elsize, job->elsize, n, job->inner, tw);
     if (job->mask) gather(ms, job->mask + base, 1, n, job->inner, tw);
+    if (job->y) gather(ys, job->y + (size_t)base * job->elsize, job->elsize, n, job->inner, tw);
     for (int64_t t = 0; t < tw && st == HPCS_OK; t++)
         st = run_slice(job, xs + (size_t)(t * n) * job->elsize, ms ? ms + t * n : NULL,
-                       os ? os + (size_t)(t * n) * job->elsize : NULL, o * job->inner + j0 + t);
+                       os ? os + (size_t)(t * n) * job->elsize : NULL, o * job->inner + j0 + t,
+                       ys ? ys + (size_t)(t * n) * job->elsize : NULL);
     if (st == HPCS_OK && job->is_rolling)
         scatter(job->out + (size_t)base * job->elsize, os, job->elsize, n, job->inner, tw);
 cleanup:
     free(xs);
     free(os);
     free(ms);
+    free(ys);
     return st;
 }
 
@@ -146,7 +155,7 @@ static hpcs_status run_layout(layout_job *job, int32_t family, int64_t *single_s
     if (job->nslices == 0) return HPCS_OK;
     if (job->nslices == 1) {
         *single_slice_threads = hpcs__plan(family, total, (job->n + HPCS_CHUNK - 1) / HPCS_CHUNK);
-        return run_slice(job, job->x, job->mask, job->out, 0);
+        return run_slice(job, job->x, job->mask, job->out, 0, job->y);
     }
     if (job->inner == 1 || job->n <= 1) {
         /* Enough rows per task for a chunk's worth of work. */
@@ -177,13 +186,9 @@ hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, int32_t family, size_t els
     return run_layout(&job, family, &a->nthreads);
 }
 
-hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
-                                 const void *x, int64_t outer, int64_t n, int64_t inner,
-                                 int64_t window, int64_t min_periods, uint32_t flags,
-                                 hpcs__rolling_args *a, void *out)
+hpcs_status hpcs__rolling_window(hpcs__rolling_args *a, int64_t n, int64_t window,
+                                 int64_t min_periods, uint32_t flags)
 {
-    if ((x == NULL || out == NULL) && outer > 0 && n > 0 && inner > 0) return HPCS_ERR_NULL;
-    if (bad_shape(outer, n, inner)) return HPCS_ERR_ARG;
     if (window < 1 || min_periods < 1 || min_periods > window) return HPCS_ERR_ARG;
     /* A window longer than the series reaches past it on every side: the
      * same elements are in every window with n (trailing) or 2n + 1
@@ -193,9 +198,32 @@ hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t e
     a->window = window < longest || longest < 1 ? window : longest;
     a->min_periods = min_periods;
     a->offset = (flags & HPCS_CENTER) ? (a->window - 1) / 2 : 0;
+    return HPCS_OK;
+}
+
+hpcs_status hpcs__rolling_layout(hpcs__rolling1d_fn fn, int32_t family, size_t elsize,
+                                 const void *x, int64_t outer, int64_t n, int64_t inner,
+                                 int64_t window, int64_t min_periods, uint32_t flags,
+                                 hpcs__rolling_args *a, void *out)
+{
+    if ((x == NULL || out == NULL) && outer > 0 && n > 0 && inner > 0) return HPCS_ERR_NULL;
+    if (bad_shape(outer, n, inner)) return HPCS_ERR_ARG;
+    hpcs_status st = hpcs__rolling_window(a, n, window, min_periods, flags);
+    if (st != HPCS_OK) return st;
     layout_job job = {.is_rolling = 1, .rolling_fn = fn, .rolling_args = a, .elsize = elsize,
                       .x = x, .out = out, .outer = outer, .n = n, .inner = inner,
                       .nslices = outer * inner};
     return run_layout(&job, family, &a->nthreads);
 }
 
+hpcs_status hpcs__pair_layout(hpcs__pair1d_fn fn, int32_t family, size_t elsize, const void *x,
+                              const void *y, int64_t outer, int64_t n, int64_t inner,
+                              hpcs__rolling_args *a, void *out)
+{
+    if ((x == NULL || out == NULL) && outer > 0 && n > 0 && inner > 0) return HPCS_ERR_NULL;
+    if (bad_shape(outer, n, inner)) return HPCS_ERR_ARG;
+    layout_job job = {.is_rolling = 1, .pair_fn = fn, .y = y, .rolling_args = a,
+                      .elsize = elsize, .x = x, .out = out, .outer = outer, .n = n,
+                      .inner = inner, .nslices = outer * inner};
+    return run_layout(&job, family, &a->nthreads);
+}

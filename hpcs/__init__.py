@@ -26,6 +26,7 @@ from hpcs._cpu import get_cpu_info
 from hpcs._errors import HPCSError
 from hpcs._hardware import library_version, simd_info
 from hpcs._ops import OPS as _OPS
+from hpcs._ops import SPECIAL as _SPECIAL
 from hpcs._paths import get_include, get_library_path, get_pkgconfig_dir
 from hpcs._reduce import mad, max, mean, median, min, quantile, std, sum, var
 from hpcs._threads import (
@@ -70,6 +71,9 @@ from hpcs._group import (
     group_sum,
     group_var,
 )
+from hpcs._ewm import ewma, ewmstd, ewmvar
+from hpcs._rolling_pair import rolling_corr, rolling_cov, rolling_zscore
+from hpcs._anomaly import detect_anomalies, rolling_robust_zscore
 
 #: Package version; equal to the C library's (both come from VERSION).
 __version__ = library_version()
@@ -97,6 +101,7 @@ __all__ = [
     "set_thresholds",
     "simd_info",
     *_OPS,
+    *_SPECIAL,
 ]
 
 # pandas/polars in and out (§9) for every registry operation: last, so that

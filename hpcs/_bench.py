@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
-from hpcs._ops import CORE as OPS  # §4 ops: not yet benchmarked here
+from hpcs._ops import CORE as OPS  # §2/§3, called by their registry rows
+from hpcs._ops import SPECIAL
 
 Func = Callable[[], Any]
 DEFAULT_WINDOW = 100
@@ -60,7 +61,14 @@ def _mad(median: Callable[[Any], Any], x: Any) -> Any:
 
 
 def _hpcs_call(op: str, x: np.ndarray, window: int) -> Func:
-    """hpcs's call: the registry row's first variant (the peers' defaults: ddof=0, q=0.5)."""
+    """hpcs's call: the registry row's first variant (the peers' defaults: ddof=0, q=0.5);
+    ewm* take the window as their span, rolling_cov/corr a second series."""
+    if op in _EWM:
+        func = SPECIAL[op].fast
+        return lambda: func(x, span=window)
+    if op in ("rolling_cov", "rolling_corr"):
+        func, y = SPECIAL[op].fast, _second(x)
+        return lambda: func(x, y, window)
     row = OPS[op]
     func, kw = row.fast, row.variants[0]
     if row.rolling:
@@ -68,8 +76,69 @@ def _hpcs_call(op: str, x: np.ndarray, window: int) -> Func:
     return lambda: func(x, **kw)
 
 
+_EWM = ("ewma", "ewmvar", "ewmstd")
+#: 1 / Phi^-1(3/4), as hpcs' scale="normal".
+_NORMAL = 1.482602218505602
+
+
+def _second(x: np.ndarray) -> np.ndarray:
+    """The second series of rolling_cov / rolling_corr: x reversed, plus x."""
+    return x[::-1] + x
+
+
+def _extended_peer_calls(op: str, x: np.ndarray, w: int) -> dict[str, Func]:
+    """Peers of the z-score, exponential and two-series operations: what users
+    write today (pandas / polars expressions, numbagg)."""
+    calls: dict[str, Func] = {}
+    pd, pl, nb = _optional("pandas"), _optional("polars"), _optional("numbagg")
+    y = _second(x)
+    if op == "rolling_zscore":
+        if pd is not None:
+            s = pd.Series(x)
+            calls["pandas"] = lambda: (s - s.rolling(w).mean()) / s.rolling(w).std(ddof=0)
+        if pl is not None:
+            ps = pl.Series(x)
+            calls["polars"] = lambda: (ps - ps.rolling_mean(w)) / ps.rolling_std(w, ddof=0)
+    elif op == "rolling_robust_zscore" and pd is not None and x.size <= PANDAS_APPLY_MAX:
+        s = pd.Series(x)
+
+        def robust() -> Any:
+            med = s.rolling(w).median()
+            mad = s.rolling(w).apply(lambda a: _mad(np.median, a), raw=True)
+            return (s - med) / (_NORMAL * mad)
+
+        calls["pandas"] = robust
+    elif op in _EWM:
+        kind = {"ewma": "mean", "ewmvar": "var", "ewmstd": "std"}[op]
+        if pd is not None:
+            s = pd.Series(x)
+            calls["pandas"] = lambda: getattr(s.ewm(span=w), kind)()
+        if pl is not None:
+            ps = pl.Series(x)
+            calls["polars"] = lambda: getattr(ps, f"ewm_{kind}")(span=w)
+        if nb is not None:
+            f = getattr(nb, {"mean": "move_exp_nanmean", "var": "move_exp_nanvar",
+                             "std": "move_exp_nanstd"}[kind])
+            calls["numbagg"] = lambda: f(x, alpha=2.0 / (w + 1.0))
+    elif op in ("rolling_cov", "rolling_corr"):
+        kind = op[8:]
+        if pd is not None:
+            s, t = pd.Series(x), pd.Series(y)
+            calls["pandas"] = lambda: getattr(s.rolling(w), kind)(t)
+        if pl is not None:
+            frame = pl.DataFrame({"x": x, "y": y})
+            fn = getattr(pl, f"rolling_{kind}")
+            calls["polars"] = lambda: frame.select(fn("x", "y", window_size=w)).to_series()
+        if nb is not None:
+            f = getattr(nb, f"move_{kind}")
+            calls["numbagg"] = lambda: f(x, y, window=w)
+    return calls
+
+
 def _peer_calls(op: str, x: np.ndarray, window: int) -> dict[str, Func]:
     """Each installed peer's equivalent of ``op`` (NaN-free data: nan* = plain)."""
+    if op in ("rolling_zscore", "rolling_robust_zscore", "rolling_cov", "rolling_corr") + _EWM:
+        return _extended_peer_calls(op, x, window)
     calls: dict[str, Func] = {}
     w = window
     if not op.startswith("rolling_"):
@@ -167,7 +236,7 @@ def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable
         if type(value) is not int or value < 1:
             raise ValueError(f"{arg}: expected an integer >= 1, got {value!r}")
     names = list(ops) if ops is not None else list(OPS)
-    unknown = [name for name in names if name not in OPS]
+    unknown = [name for name in names if name not in OPS and name not in SPECIAL]
     if unknown:
         raise ValueError(f"ops: unknown operations {unknown}; known: {sorted(OPS)}")
     x = np.random.default_rng(seed).standard_normal(size)
@@ -175,7 +244,7 @@ def run_bench(size: int = 1_000_000, iterations: int = 5, ops: Optional[Iterable
     for name in names:
         if progress:
             progress(f"bench {name}")
-        rolling = OPS[name].rolling
+        rolling = name in _EWM or name in SPECIAL and SPECIAL[name].rolling or name in OPS and OPS[name].rolling
         times = best_ms({"hpcs": _hpcs_call(name, x, window), **_peer_calls(name, x, window)},
                         iterations)
         row = BenchRow(name, size, window if rolling else None, times.pop("hpcs"))

@@ -127,6 +127,26 @@ def _table() -> dict[str, Op]:
         Op("group_min", "group"),
         Op("group_max", "group"),
         Op("group_count", "group"),
+        Op("rolling_zscore", "rolling", ddof),
+        Op("rolling_robust_zscore", "rolling_order"),
+    ]
+    return {op.name: op for op in rows}
+
+
+def _special() -> dict[str, Op]:
+    """Operations whose calls do not follow the reduction / rolling conventions
+    (no ``skipna``, no window, or two inputs): kept out of :data:`OPS` until
+    the registry describes call signatures."""
+    smoothing = ({"alpha": 0.3}, {"span": 10.0, "adjust": False}, {"com": 2.0, "ignore_na": True},
+                 {"halflife": 4.0, "min_periods": 3})
+    rows = [
+        Op("ewma", "ewm", smoothing),
+        Op("ewmvar", "ewm", smoothing + ({"alpha": 0.2, "bias": True},)),
+        Op("ewmstd", "ewm", smoothing + ({"alpha": 0.2, "bias": True},)),
+        Op("rolling_cov", "rolling_pair", ({}, {"ddof": 0})),
+        Op("rolling_corr", "rolling_pair"),
+        Op("detect_anomalies", "anomaly", ({}, {"method": "robust"}, {"window": 50},
+                                           {"window": 50, "method": "robust"})),
     ]
     return {op.name: op for op in rows}
 
@@ -143,3 +163,6 @@ ROLLING = tuple(op for op in CORE.values() if op.rolling)
 #: The §4 operations (transforms, cumulative scans, robust means, groups),
 #: exercised by tests/test_extended.py.
 EXTENDED = tuple(op for op in OPS.values() if op.family not in CORE_FAMILIES)
+#: ewm*, rolling_cov/corr, detect_anomalies: calls that do not follow the
+#: one-array conventions (two inputs, no window or no skipna); see _special.
+SPECIAL: dict[str, Op] = _special()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
+from fractions import Fraction
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
@@ -740,3 +741,246 @@ def group_count(x: ArrayLike, groups: ArrayLike, *, ngroups: Optional[int] = Non
     """
     return _group(v.as_float_array(x).astype(np.float64), groups, ngroups, skipna,
                   lambda m: float(len(m)), 0.0).astype(np.int64)
+
+
+# ---- exponential windows, rolling co-moments, z-scores ---------------------
+
+
+def _ewm(stat: str, x: ArrayLike, alpha: Any, span: Any, com: Any, halflife: Any, adjust: bool,
+         ignore_na: bool, min_periods: int, axis: int, bias: bool) -> np.ndarray:
+    """EWM statistics from the explicit weights of every value seen.
+
+    pandas' rules: the first value weighs 1; each later step ages every
+    weight by (1 - alpha) (missing values age them too unless ignore_na);
+    an observation enters with weight 1 (adjust) or alpha, and without
+    adjust the weights are rescaled to sum to 1 after it.
+    """
+    from hpcs._ewm import center_of_mass
+
+    a = 1.0 / (1.0 + center_of_mass(com, span, halflife, alpha))
+    src = v.as_float_array(x)
+    ax = v.check_axis(axis, src.ndim)
+    arr = np.moveaxis(src.astype(np.float64), ax, -1)
+    out = np.full(arr.shape, np.nan)
+    minp = builtins.max(int(min_periods), 1)
+    for idx in np.ndindex(*arr.shape[:-1]):
+        vals: list[float] = []
+        wts: list[float] = []
+        for i, cur in enumerate(arr[idx]):
+            obs = math.isfinite(cur)  # pandas reads +-inf as missing
+            if vals and (obs or not ignore_na):
+                wts = [w * (1.0 - a) for w in wts]
+            if obs:
+                wts.append(1.0 if not vals or adjust else a)
+                vals.append(cur)
+                if not adjust:
+                    total = math.fsum(wts)
+                    wts = [w / total for w in wts]
+            if len(vals) < minp:
+                continue
+            wv, xv = np.array(wts), np.array(vals)
+            s0 = math.fsum(wv)
+            mean = math.fsum(wv * xv) / s0
+            if stat == "mean":
+                out[idx + (i,)] = mean
+                continue
+            var = math.fsum(wv * (xv - mean) ** 2) / s0
+            if not bias:
+                den = s0 * s0 - math.fsum(wv * wv)
+                var = s0 * s0 / den * var if den > 0 else np.nan
+            out[idx + (i,)] = math.sqrt(var) if stat == "std" else var
+    return np.moveaxis(out, -1, ax).astype(src.dtype)
+
+
+def ewma(x: ArrayLike, *, alpha: Any = None, span: Any = None, com: Any = None,
+         halflife: Any = None, adjust: bool = True, ignore_na: bool = False,
+         min_periods: int = 0, axis: int = -1) -> np.ndarray:
+    """Reference exponentially weighted mean.
+
+    >>> ewma([1.0, 2.0], alpha=0.5).tolist()
+    [1.0, 1.6666666666666667]
+    """
+    return _ewm("mean", x, alpha, span, com, halflife, adjust, ignore_na, min_periods, axis,
+                False)
+
+
+def ewmvar(x: ArrayLike, *, alpha: Any = None, span: Any = None, com: Any = None,
+           halflife: Any = None, adjust: bool = True, ignore_na: bool = False,
+           min_periods: int = 0, bias: bool = False, axis: int = -1) -> np.ndarray:
+    """Reference exponentially weighted variance.
+
+    >>> ewmvar([1.0, 3.0], alpha=0.5).tolist()
+    [nan, 2.0]
+    """
+    return _ewm("var", x, alpha, span, com, halflife, adjust, ignore_na, min_periods, axis, bias)
+
+
+def ewmstd(x: ArrayLike, *, alpha: Any = None, span: Any = None, com: Any = None,
+           halflife: Any = None, adjust: bool = True, ignore_na: bool = False,
+           min_periods: int = 0, bias: bool = False, axis: int = -1) -> np.ndarray:
+    """Reference exponentially weighted std.
+
+    >>> ewmstd([1.0, 3.0], alpha=0.5, bias=True).tolist()
+    [0.0, 0.9428090415820634]
+    """
+    return _ewm("std", x, alpha, span, com, halflife, adjust, ignore_na, min_periods, axis, bias)
+
+
+def _rolling_windows(x: ArrayLike, window: int, min_periods: Optional[int], center: bool,
+                     axis: int, func: Callable[[np.ndarray, int, int], float],
+                     y: Optional[ArrayLike] = None) -> np.ndarray:
+    """Apply func(stacked valid rows of the window, position in row, count) per output."""
+    src = v.as_float_array(x)
+    arrs = [src] if y is None else [src, v.as_float_array(y, "y")]
+    dtype = np.result_type(*(a.dtype for a in arrs))
+    w, mp = v.check_window(window, min_periods)
+    ax = v.check_axis(axis, src.ndim)
+    data = np.stack([np.moveaxis(a.astype(np.float64), ax, -1) for a in arrs])
+    out = np.full(data.shape[1:], np.nan)
+    n = data.shape[-1]
+    offset = (w - 1) // 2 if center else 0
+    for idx in np.ndindex(*data.shape[1:-1]):
+        rows = data[(slice(None),) + idx]
+        for i in range(n):
+            end = i + offset
+            vals = rows[:, builtins.max(0, end - w + 1) : builtins.min(end, n - 1) + 1]
+            vals = vals[:, np.isfinite(vals).all(axis=0)]  # pandas: +-inf is missing
+            if vals.shape[1] >= mp:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    out[idx + (i,)] = func(vals, i, vals.shape[1])
+    return np.moveaxis(out, -1, ax).astype(dtype)
+
+
+def rolling_cov(x: ArrayLike, y: ArrayLike, window: int, *, min_periods: Optional[int] = None,
+                center: bool = False, ddof: int = 1, axis: int = -1,
+                out: Any = None) -> np.ndarray:
+    """Reference rolling covariance over the positions where x and y are both finite.
+
+    >>> rolling_cov([1.0, 2.0, 3.0], [1.0, 3.0, 2.0], 2).tolist()
+    [nan, 1.0, -0.5]
+    """
+    d = v.check_ddof(ddof)
+
+    def cov(vals: np.ndarray, i: int, c: int) -> float:
+        dev = vals - vals.mean(axis=1, keepdims=True)
+        return math.fsum(dev[0] * dev[1]) / (c - d) if c > d else np.nan
+
+    return _rolling_windows(x, window, min_periods, center, axis, cov, y)
+
+
+def rolling_corr(x: ArrayLike, y: ArrayLike, window: int, *, min_periods: Optional[int] = None,
+                 center: bool = False, axis: int = -1, out: Any = None) -> np.ndarray:
+    """Reference rolling correlation; NaN where either spread is zero.
+
+    >>> rolling_corr([1.0, 2.0, 3.0], [2.0, 4.0, 5.0], 3).tolist()[2]
+    0.9819805060619656
+    """
+
+    def corr(vals: np.ndarray, i: int, c: int) -> float:
+        dev = vals - vals.mean(axis=1, keepdims=True)
+        sxx, syy = math.fsum(dev[0] ** 2), math.fsum(dev[1] ** 2)
+        if not (sxx > 0 and syy > 0):
+            return np.nan
+        return builtins.min(1.0, builtins.max(-1.0, math.fsum(dev[0] * dev[1])
+                                              / math.sqrt(sxx * syy)))
+
+    return _rolling_windows(x, window, min_periods, center, axis, corr, y)
+
+
+def rolling_zscore(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
+                   center: bool = False, ddof: int = 0, axis: int = -1,
+                   out: Any = None) -> np.ndarray:
+    """Reference rolling z-score ``(x - mean) / std(ddof)`` of each window.
+
+    >>> rolling_zscore([1.0, 2.0, 4.0, 4.0], 2).tolist()
+    [nan, 1.0, 1.0, nan]
+    """
+    d = v.check_ddof(ddof)
+
+    src = v.as_float_array(x)
+
+    def exact_z(vals: np.ndarray, cur: float) -> float:
+        """In rationals: no rounding of the mean at the data's magnitude."""
+        if not (np.isfinite(vals).all() and math.isfinite(cur)):
+            with np.errstate(all="ignore"):
+                sd = np.std(vals, ddof=d) if vals.size > d else np.nan
+                return (cur - np.mean(vals)) / sd if sd > 0 else np.nan
+        fr = [Fraction(float(t)) for t in vals]
+        c = len(fr)
+        if c <= d:
+            return np.nan
+        mean = builtins.sum(fr, Fraction(0)) / c
+        var = builtins.sum(((t - mean) ** 2 for t in fr), Fraction(0)) / (c - d)
+        try:
+            spread = math.sqrt(var)
+        except OverflowError:  # squares beyond the double range
+            return 0.0 if abs(Fraction(cur) - mean) < 1e300 else np.nan
+        # A spread that rounds to 0 (subnormal data) is a zero spread.
+        return float(Fraction(cur) - mean) / spread if spread > 0 else np.nan
+
+    w, mp = v.check_window(window, min_periods)
+    ax = v.check_axis(axis, src.ndim)
+    arr = np.moveaxis(src.astype(np.float64), ax, -1)
+    out = np.full(arr.shape, np.nan)
+    n = arr.shape[-1]
+    offset = (w - 1) // 2 if center else 0
+    for idx in np.ndindex(*arr.shape[:-1]):
+        row = arr[idx]
+        for i in range(n):
+            end = i + offset
+            vals = row[builtins.max(0, end - w + 1) : builtins.min(end, n - 1) + 1]
+            vals = vals[~np.isnan(vals)]
+            if vals.size >= mp and not math.isnan(row[i]):
+                out[idx + (i,)] = exact_z(vals, float(row[i]))
+    return np.moveaxis(out, -1, ax).astype(src.dtype)
+
+
+def rolling_robust_zscore(x: ArrayLike, window: int, *, min_periods: Optional[int] = None,
+                          center: bool = False, axis: int = -1, out: Any = None) -> np.ndarray:
+    """Reference rolling robust z-score ``(x - median) / (1.482602218505602 * MAD)``.
+
+    >>> rolling_robust_zscore([1.0, 2.0, 4.0], 3).tolist()[2]
+    1.3489795003921634
+    """
+    med = rolling_median(x, window, min_periods=min_periods, center=center, axis=axis)
+    sd = rolling_mad(x, window, min_periods=min_periods, center=center, axis=axis,
+                     scale="normal")
+    return _standardise_by(x, med, sd, axis)
+
+
+def _standardise_by(x: ArrayLike, loc: np.ndarray, spread: np.ndarray, axis: int) -> np.ndarray:
+    """(x - loc) / spread, NaN where the spread is zero or NaN."""
+    src = v.as_float_array(x)
+    loc64, sp64 = loc.astype(np.float64), spread.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (src.astype(np.float64) - loc64) / np.where(sp64 > 0, sp64, np.nan)
+    return z.astype(src.dtype)
+
+
+def detect_anomalies(x: ArrayLike, threshold: float = 3.0, *, method: str = "zscore",
+                     window: Optional[int] = None, axis: int = -1) -> np.ndarray:
+    """Reference anomaly mask ``abs(z) > threshold`` (NaN z never flagged).
+
+    >>> detect_anomalies([0.0, 0.0, 0.0, 0.0, 10.0], 1.5).tolist()
+    [False, False, False, False, True]
+    """
+    if method not in ("zscore", "robust"):
+        raise ValueError(f"method: must be 'zscore' or 'robust', got {method!r}")
+    src = v.as_float_array(x).astype(np.float64)
+    ax = v.check_axis(axis, src.ndim)
+    if window is not None:
+        z = (rolling_zscore(src, window, axis=ax) if method == "zscore"
+             else rolling_robust_zscore(src, window, axis=ax))
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if method == "zscore":
+                loc = np.nanmean(src, axis=ax, keepdims=True)
+                sd = np.nanstd(src, axis=ax, keepdims=True)
+            else:
+                loc = np.nanmedian(src, axis=ax, keepdims=True)
+                sd = 1.482602218505602 * np.nanmedian(np.abs(src - loc), axis=ax, keepdims=True)
+        z = _standardise_by(src, np.broadcast_to(loc, src.shape), np.broadcast_to(sd, src.shape), ax)
+    with np.errstate(invalid="ignore"):
+        return np.abs(z) > float(threshold)

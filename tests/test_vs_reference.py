@@ -12,7 +12,8 @@ from hpcs._ops import REDUCTIONS, ROLLING, Op
 from util import array_cases, assert_same, tolerance
 
 CASES = list(array_cases())
-OVERFLOWING = {"var", "std", "rolling_var", "rolling_std"}  # square 1e300: overflow
+OVERFLOWING = {"var", "std", "rolling_var", "rolling_std",
+               "rolling_zscore"}  # square 1e300: overflow
 
 
 def _skip_case(op: Op, label: str) -> bool:

@@ -27,7 +27,8 @@ from typing import Optional
 
 import hpcs
 from hpcs._bench import PANDAS_APPLY_MAX, PEER_NAMES, BenchRow, run_bench
-from hpcs._ops import CORE as OPS  # §4 ops: transform_group_rows
+from hpcs._ops import CORE as OPS  # §4 transforms/groups: transform_group_rows
+from hpcs._ops import SPECIAL
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOWS = (10, 100, 10_000)
@@ -51,19 +52,36 @@ def progress(message: str) -> None:
     print(f"  {message}", file=sys.stderr, flush=True)
 
 
-def collect(size: int, iterations: int, quick: bool) -> list[BenchRow]:
-    reductions = [name for name, op in OPS.items() if not op.rolling]
-    rolling = [name for name, op in OPS.items() if op.rolling]
-    rows = run_bench(size, iterations, reductions, progress=progress)
+#: Timed per window (ewm*: span = window); rolling_robust_zscore's pandas
+#: peer is rolling().apply, timed at PANDAS_APPLY_MAX like rolling_mad's.
+EXTENDED_ROLLING = ("rolling_cov", "rolling_corr", "ewma", "ewmvar", "ewmstd")
+
+
+def collect(size: int, iterations: int, quick: bool,
+            only: Optional[list[str]] = None) -> list[BenchRow]:
+    def keep(names: list[str]) -> list[str]:
+        return [n for n in names if only is None or n in only]
+
+    reductions = keep([name for name, op in OPS.items() if not op.rolling])
+    rolling = keep([name for name, op in OPS.items() if op.rolling]
+                   + [n for n in EXTENDED_ROLLING if n in SPECIAL])
+    rows = run_bench(size, iterations, reductions, progress=progress) if reductions else []
     for window in WINDOWS[1:2] if quick else WINDOWS:
         rows += run_bench(size, iterations, rolling, window=window, progress=progress)
+    if only is not None:
+        for window in WINDOWS[:2]:
+            rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3),
+                              keep(["rolling_mad", "rolling_robust_zscore"]), window=window,
+                              progress=progress)
+        return rows
     for small in SMALL_SIZES:
         rows += run_bench(small, max(iterations, 200 if small == 100 else 20), list(OPS),
                           window=10, progress=progress)
     # rolling_mad against pandas' rolling().apply, which is too slow for
     # --size (a Python call per window): on the largest size it is timed at.
     for window in WINDOWS[:2]:
-        rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3), ["rolling_mad"], window=window,
+        rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3),
+                          ["rolling_mad", "rolling_robust_zscore"], window=window,
                           progress=progress)
     rows += transform_group_rows(size, iterations)
     return rows
@@ -227,13 +245,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--transform-group-only", action="store_true",
                         help="only the transform/cumulative/robust-mean/group rows; "
                              "print their table, write nothing")
+    parser.add_argument("--ops", help="comma-separated operations to time (default: all; "
+                        "no small sizes then)")
     args = parser.parse_args(argv)
     command = "python tools/benchmarks.py " + " ".join(argv)
     if args.transform_group_only:
         print(render(transform_group_rows(args.size, args.iterations), None, command.strip()))
         return 0
     floor = floor_probe(args.size)
-    rows = collect(args.size, args.iterations, args.quick)
+    rows = collect(args.size, args.iterations, args.quick,
+                   args.ops.split(",") if args.ops else None)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "BENCHMARKS.md").write_text(render(rows, floor, command.strip()))
     if not chart(rows, args.size, args.out / "benchmarks.png"):

@@ -40,6 +40,14 @@ def digest() -> str:
             for op in ("sum", "mean", "var", "std", "min", "max", "median", "mad"):
                 add(getattr(hpcs, f"rolling_{op}")(data, window, min_periods=1))
             add(hpcs.rolling_quantile(data, window, 0.3, min_periods=1))
+        for window in (3, 100, 1000):
+            add(hpcs.rolling_zscore(data, window, min_periods=1))
+            add(hpcs.rolling_robust_zscore(data, window, min_periods=1))
+            add(hpcs.rolling_cov(data, data[::-1], window, min_periods=1))
+            add(hpcs.rolling_corr(data, data[::-1], window, min_periods=1))
+        for name in ("ewma", "ewmvar", "ewmstd"):
+            add(getattr(hpcs, name)(data, span=20.0))
+            add(getattr(hpcs, name)(data, alpha=0.3, adjust=False, ignore_na=True))
     for axis in (0, 1):
         for op in ("sum", "mean", "var", "min", "max", "median"):
             add(getattr(hpcs, op)(m, axis=axis))
@@ -64,6 +72,8 @@ def digest() -> str:
     for axis in (0, 1):
         add(hpcs.zscore(m, axis, ddof=1))
         add(hpcs.trimmed_mean(m, 0.2, axis))
+        add(hpcs.ewmvar(m, span=5.0, axis=axis))
+        add(hpcs.rolling_corr(m, m * m, 7, axis=axis))
     return h.hexdigest()
 
 

@@ -269,6 +269,44 @@ hpcs_status hpcs_group_max_f64(const double *x, const int64_t *codes, int64_t n,
 hpcs_status hpcs_group_max_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
 hpcs_status hpcs_group_count_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, int64_t *out);
 hpcs_status hpcs_group_count_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, int64_t *out);
+/* ---- Exponential windows, rolling co-moments and z-scores ------------------
+ * ewma/ewmvar/ewmstd: pandas Series.ewm(alpha=alpha, adjust, ignore_na,
+ * min_periods).mean()/.var(bias)/.std(bias) along i, step for step (one
+ * pass; a West-style update of mean and centred moment).  0 < alpha <= 1
+ * (pandas: alpha = 1 / (1 + com)); min_periods >= 0 (0 counts as 1, as
+ * pandas); NaN and +-inf are missing (as pandas); flags: HPCS_EWM_*.
+ * out has x's layout and dtype.                                            */
+enum {
+    HPCS_EWM_ADJUST = 4,    /* pandas adjust=True */
+    HPCS_EWM_IGNORE_NA = 8, /* pandas ignore_na=True */
+    HPCS_EWM_BIAS = 16      /* var/std: bias=True (no bias correction) */
+};
+hpcs_status hpcs_ewma_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_ewma_f32(const float *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_ewmvar_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_ewmvar_f32(const float *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_ewmstd_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_ewmstd_f32(const float *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, float *out);
+
+/* Rolling covariance / correlation of x and y (same layout), windows and
+ * flags as the rolling operations above: a position counts only where
+ * both x and y are finite (as pandas: NaN and +-inf are missing).
+ * cov = C_xy / (count - ddof), NaN when count <= ddof; corr =
+ * C_xy / sqrt(C_xx * C_yy), NaN when a spread is zero.  O(n) whatever the window (block prefix/suffix scans of shifted
+ * co-moments: no drift).  out has x's layout and dtype.
+ * rolling_zscore: (x - rolling_mean) / rolling_std(ddof) in one pass, NaN
+ * where the window's spread is zero or x is NaN.                            */
+hpcs_status hpcs_rolling_cov_f64(const double *x, const double *y, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_cov_f32(const float *x, const float *y, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_corr_f64(const double *x, const double *y, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_corr_f32(const float *x, const float *y, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
+hpcs_status hpcs_rolling_zscore_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_zscore_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, int64_t ddof, uint32_t flags, float *out);
+/* rolling_robust_zscore: (x - rolling_median) / (1.482602218505602 *
+ * rolling_mad) from the MAD's own O(n log window) sweep; NaN where the MAD
+ * is zero or x is NaN.                                                      */
+hpcs_status hpcs_rolling_robust_zscore_f64(const double *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, double *out);
+hpcs_status hpcs_rolling_robust_zscore_f32(const float *x, int64_t outer, int64_t n, int64_t inner, int64_t window, int64_t min_periods, uint32_t flags, float *out);
 
 /* HPCS_CDEF_END */
 

@@ -44,7 +44,8 @@ enum {
 };
 _Static_assert(RO_GROUP_WORDS * 64 == 1 << RO_GROUP_SHIFT, "a group is RO_GROUP_WORDS words");
 
-typedef enum ro_op { RO_MEDIAN, RO_QUANTILE, RO_MAD } ro_op;
+/* RO_ROBUST_Z: the MAD, then the output stage ro_robust_z (rolling_robust_zscore). */
+typedef enum ro_op { RO_MEDIAN, RO_QUANTILE, RO_MAD, RO_ROBUST_Z } ro_op;
 
 /* A valid value (as its ro_key) and its offset inside its chunk. */
 typedef struct ro_item {
@@ -510,6 +511,13 @@ HPCS_INLINE double ro_mad(const ro_set *s, ro_cursor *c, ro_run *run, double sca
     return d * scale;
 }
 
+/* rolling_robust_zscore's output stage: (v - median) / spread, where the
+ * spread is the scaled MAD; NaN where it is zero or NaN (never inf). */
+HPCS_INLINE double ro_robust_z(double v, double median, double spread)
+{
+    return spread > 0.0 ? (v - median) / spread : NAN;
+}
+
 /* Scratch of one series, carved from one allocation. */
 typedef struct ro_scratch {
     void *block;
@@ -844,11 +852,11 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t fir
                 ro_set_slide(s, added, removed);
                 if (added >= 0) {
                     ro_cursor_inserted(&cursor, added);
-                    if (op == RO_MAD) ro_run_inserted(&run, added);
+                    if (op >= RO_MAD) ro_run_inserted(&run, added);
                 }
                 if (removed >= 0) {
                     ro_cursor_erased(s, &cursor, removed);
-                    if (op == RO_MAD) ro_run_erased(s, &run, removed);
+                    if (op >= RO_MAD) ro_run_erased(s, &run, removed);
                 }
                 double res = NAN;
                 if (s->count >= a->min_periods) {
@@ -856,6 +864,8 @@ HPCS_INLINE hpcs_status HPCS_T(ro_series)(const HPCS_T(ro_job) *job, int64_t fir
                     else if (op == RO_QUANTILE)
                         res = ro_quantile(s, &cursor, a->q, a->method, &qpos);
                     else res = ro_mad(s, &cursor, &run, a->scale);
+                    if (op == RO_ROBUST_Z)
+                        res = ro_robust_z((double)x[e - offset], ro_median(s, &cursor), res);
                 }
                 job->out[e - offset] = (T)res;
             }
@@ -917,14 +927,24 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
             counts[g] = count;
         }
         for (int64_t g = 1; g <= len;) {
-            if (op == RO_MAD && w <= RO_MAD_LANES_MAX_WINDOW && g + RO_MAD_LANES - 1 <= len &&
+            if (op >= RO_MAD && w <= RO_MAD_LANES_MAX_WINDOW && g + RO_MAD_LANES - 1 <= len &&
                 ro_same_counts(counts + g) && counts[g] > 0 && counts[g] >= a->min_periods) {
                 double res[RO_MAD_LANES];
                 ro_sorted_mad_lanes(RO_SLOT(g), stride, counts[g], a->scale, res);
-                for (int l = 0; l < RO_MAD_LANES; l++) job->out[e0 + g - 1 + l - offset] = (T)res[l];
+                for (int l = 0; l < RO_MAD_LANES; l++) {
+                    const int64_t i = e0 + g - 1 + l - offset;
+                    if (op == RO_ROBUST_Z)
+                        res[l] = ro_robust_z((double)x[i],
+                                             ro_sorted_median(RO_SLOT(g + l), counts[g]), res[l]);
+                    job->out[i] = (T)res[l];
+                }
                 g += RO_MAD_LANES;
             } else {
-                job->out[e0 + g - 1 - offset] = (T)ro_sorted_stat(op, RO_SLOT(g), counts[g], a, &qpos);
+                const int64_t i = e0 + g - 1 - offset;
+                double res = ro_sorted_stat(op, RO_SLOT(g), counts[g], a, &qpos);
+                if (op == RO_ROBUST_Z && counts[g] > 0 && counts[g] >= a->min_periods)
+                    res = ro_robust_z((double)x[i], ro_sorted_median(RO_SLOT(g), counts[g]), res);
+                job->out[i] = (T)res;
                 g++;
             }
         }
@@ -964,6 +984,7 @@ static hpcs_status HPCS_T(ro_run)(const void *x, int64_t n, const hpcs__rolling_
 RO_KERNEL(rolling_median_1d, RO_MEDIAN)
 RO_KERNEL(rolling_quantile_1d, RO_QUANTILE)
 RO_KERNEL(rolling_mad_1d, RO_MAD)
+RO_KERNEL(rolling_robust_zscore_1d, RO_ROBUST_Z)
 #undef RO_KERNEL
 
 /* ---- public entry points ------------------------------------------------- */
@@ -997,4 +1018,17 @@ HPCS_API hpcs_status HPCS_T(hpcs_rolling_mad)(const T *x, int64_t outer, int64_t
     hpcs__rolling_args a = {.scale = scale};
     return hpcs__rolling_layout(HPCS_T(rolling_mad_1d), HPCS_FAMILY_ROLLING_ORDER, sizeof(T), x,
                                 outer, n, inner, window, min_periods, flags, &a, out);
+}
+
+/* (x - rolling median) / (1.482602218505602 * rolling MAD), from the MAD's
+ * own sweep (its median is at hand). */
+HPCS_API hpcs_status HPCS_T(hpcs_rolling_robust_zscore)(const T *x, int64_t outer, int64_t n,
+                                                        int64_t inner, int64_t window,
+                                                        int64_t min_periods, uint32_t flags,
+                                                        T *out)
+{
+    hpcs__rolling_args a = {.scale = 1.482602218505602};
+    return hpcs__rolling_layout(HPCS_T(rolling_robust_zscore_1d), HPCS_FAMILY_ROLLING_ORDER,
+                                sizeof(T), x, outer, n, inner, window, min_periods, flags, &a,
+                                out);
 }

@@ -116,16 +116,21 @@ enum op {
     OP_MEDIAN, OP_MAD, OP_QUANTILE,                         /* order statistics */
     OP_RSUM, OP_RMEAN, OP_RVAR, OP_RSTD, OP_RMIN, OP_RMAX, /* rolling */
     OP_RMEDIAN, OP_RMAD, OP_RQUANTILE,                      /* rolling order */
+    OP_RZSCORE, OP_RROBUSTZ,                                /* rolling z-scores */
     OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
     "sum", "mean", "var", "std", "min", "max", "median", "mad", "quantile",
     "rolling_sum", "rolling_mean", "rolling_var", "rolling_std", "rolling_min",
-    "rolling_max", "rolling_median", "rolling_mad", "rolling_quantile"};
+    "rolling_max", "rolling_median", "rolling_mad", "rolling_quantile", "rolling_zscore",
+    "rolling_robust_zscore"};
 
 static int is_rolling(int op) { return op >= OP_RSUM; }
 static int has_mask(int op) { return op <= OP_MAX; }
-static int has_ddof(int op) { return op == OP_VAR || op == OP_STD || op == OP_RVAR || op == OP_RSTD; }
+static int has_ddof(int op)
+{
+    return op == OP_VAR || op == OP_STD || op == OP_RVAR || op == OP_RSTD || op == OP_RZSCORE;
+}
 static int has_q(int op) { return op == OP_QUANTILE || op == OP_RQUANTILE; }
 
 typedef struct params {
@@ -187,6 +192,12 @@ static hpcs_status call(const params *p, const void *x, const uint8_t *mask, voi
     case OP_RQUANTILE:
         SEL(hpcs_rolling_quantile_f64(x, o, n, in, w, mp, rq, p->method, fl, out),
             hpcs_rolling_quantile_f32(x, o, n, in, w, mp, rq, p->method, fl, out));
+    case OP_RZSCORE:
+        SEL(hpcs_rolling_zscore_f64(x, o, n, in, w, mp, p->ddof, fl, out),
+            hpcs_rolling_zscore_f32(x, o, n, in, w, mp, p->ddof, fl, out));
+    case OP_RROBUSTZ:
+        SEL(hpcs_rolling_robust_zscore_f64(x, o, n, in, w, mp, fl, out),
+            hpcs_rolling_robust_zscore_f32(x, o, n, in, w, mp, fl, out));
     }
 #undef SEL
     fail("bad op");
@@ -447,6 +458,10 @@ static void check_rolling(const params *p, const void *x, hpcs_status st, const 
                     CHECK(r >= a && r <= b, "rolling median/quantile outside [rolling_min, rolling_max]");
                     break;
                 }
+                case OP_RZSCORE:
+                case OP_RROBUSTZ:
+                    if (!enough) CHECK(isnan(r), "rolling z-score: NaN when count < min_periods");
+                    break;
                 }
             }
         }

@@ -1,0 +1,5 @@
+/* Exponentially weighted mean, variance, std (see ewm_body.h). */
+#include "hpcs_internal.h"
+
+#define HPCS_BODY "ewm_body.h"
+#include "instantiate.h"

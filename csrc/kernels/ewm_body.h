@@ -1,0 +1,145 @@
+/*
+ * Exponentially weighted mean / variance / std of one series, for element
+ * type T: the recurrences of pandas Series.ewm(com, adjust, ignore_na,
+ * min_periods).mean() / .var(bias) / .std(bias), step for step, so the
+ * results are pandas' bits (computed in double, stored as T).  Like pandas,
+ * +-inf is missing, as NaN is.
+ *
+ * The variance is pandas' ewmcov with y = x: a West-style weighted update
+ * of the mean and of the mean-centred second moment, which never forms
+ * sums of squares (no cancellation on 1e9 + N(0, 1) data).  One pass; a
+ * series is inherently sequential, so threads split only batches of series
+ * (the layout driver), and the bits never depend on the split.
+ */
+#ifndef EWM_DEFINED
+#define EWM_DEFINED
+enum ewm_op { EWM_MEAN, EWM_VAR, EWM_STD };
+
+/* State of the recurrence (pandas' names). */
+typedef struct ewm_state {
+    double mean, cov, sum_wt, sum_wt2, old_wt;
+    int64_t nobs;
+} ewm_state;
+
+/* pandas ewma: one step with value `cur` (NaN = missing). */
+HPCS_INLINE void ewm_mean_step(ewm_state *s, double cur, double factor, double new_wt,
+                               int adjust, int ignore_na)
+{
+    const int obs = cur == cur;
+    s->nobs += obs;
+    if (s->mean == s->mean) {
+        if (obs || !ignore_na) {
+            s->old_wt *= factor;
+            if (obs) {
+                if (s->mean != cur) { /* pandas: no rounding on a constant series */
+                    s->mean = s->old_wt * s->mean + new_wt * cur;
+                    s->mean = s->mean / (s->old_wt + new_wt);
+                }
+                s->old_wt = adjust ? s->old_wt + new_wt : 1.0;
+            }
+        }
+    } else if (obs) {
+        s->mean = cur;
+    }
+}
+
+/* pandas ewmcov with y = x: one step. */
+HPCS_INLINE void ewm_var_step(ewm_state *s, double cur, double factor, double new_wt,
+                              int adjust, int ignore_na)
+{
+    const int obs = cur == cur;
+    s->nobs += obs;
+    if (s->mean == s->mean) {
+        if (obs || !ignore_na) {
+            s->sum_wt *= factor;
+            s->sum_wt2 *= factor * factor;
+            s->old_wt *= factor;
+            if (obs) {
+                const double old_mean = s->mean;
+                if (s->mean != cur)
+                    s->mean = (s->old_wt * old_mean + new_wt * cur) / (s->old_wt + new_wt);
+                const double dm = old_mean - s->mean, dc = cur - s->mean;
+                s->cov = (s->old_wt * (s->cov + dm * dm) + new_wt * (dc * dc)) /
+                         (s->old_wt + new_wt);
+                s->sum_wt += new_wt;
+                s->sum_wt2 += new_wt * new_wt;
+                s->old_wt += new_wt;
+                if (!adjust) {
+                    s->sum_wt /= s->old_wt;
+                    s->sum_wt2 /= s->old_wt * s->old_wt;
+                    s->old_wt = 1.0;
+                }
+            }
+        }
+    } else if (obs) {
+        s->mean = cur;
+    }
+}
+
+/* The variance of the current state: pandas' bias correction
+ * sum_wt^2 / (sum_wt^2 - sum_wt2), NaN when that is not positive. */
+HPCS_INLINE double ewm_var_value(const ewm_state *s, int bias)
+{
+    if (bias) return s->cov;
+    const double num = s->sum_wt * s->sum_wt, den = num - s->sum_wt2;
+    return den > 0.0 ? num / den * s->cov : NAN;
+}
+#endif
+
+/* pandas' window operations read +-inf as missing (NaN). */
+#define ewm_load(v) (isfinite((double)(v)) ? (double)(v) : NAN)
+
+HPCS_INLINE hpcs_status HPCS_T(ewm_run)(const T *restrict x, int64_t n, const hpcs__rolling_args *a,
+                                        T *restrict out, const int op)
+{
+    if (n == 0) return HPCS_OK;
+    const double alpha = a->alpha, factor = 1.0 - alpha;
+    const int adjust = (a->ewm_flags & HPCS_EWM_ADJUST) != 0;
+    const int ignore_na = (a->ewm_flags & HPCS_EWM_IGNORE_NA) != 0;
+    const int bias = (a->ewm_flags & HPCS_EWM_BIAS) != 0;
+    /* pandas counts min_periods=0 as 1. */
+    const int64_t minp = a->ewm_min_periods > 1 ? a->ewm_min_periods : 1;
+    const double new_wt = adjust ? 1.0 : alpha;
+    ewm_state s = {.mean = ewm_load(x[0]), .cov = 0.0, .sum_wt = 1.0, .sum_wt2 = 1.0,
+                   .old_wt = 1.0};
+    s.nobs = s.mean == s.mean;
+    if (op == EWM_MEAN) {
+        out[0] = (T)(s.nobs >= minp ? s.mean : NAN);
+        for (int64_t i = 1; i < n; i++) {
+            ewm_mean_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
+            out[i] = (T)(s.nobs >= minp ? s.mean : NAN);
+        }
+        return HPCS_OK;
+    }
+    if (!s.nobs) s.mean = NAN;
+    out[0] = (T)(s.nobs >= minp && bias ? 0.0 : NAN);
+    for (int64_t i = 1; i < n; i++) {
+        ewm_var_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
+        double r = s.nobs >= minp ? ewm_var_value(&s, bias) : NAN;
+        if (op == EWM_STD) r = sqrt(r);
+        out[i] = (T)r;
+    }
+    return HPCS_OK;
+}
+
+#define EWM_KERNEL(name, op)                                                                       \
+    HPCS_CLONES static hpcs_status HPCS_T(name##_1d)(const void *x, const void *y, int64_t n,      \
+                                                     const hpcs__rolling_args *a, void *out)       \
+    {                                                                                              \
+        (void)y;                                                                                   \
+        return HPCS_T(ewm_run)(x, n, a, out, op);                                                  \
+    }                                                                                              \
+    HPCS_API hpcs_status HPCS_T(hpcs_##name)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
+                                             double alpha, int64_t min_periods, uint32_t flags,    \
+                                             T *out)                                               \
+    {                                                                                              \
+        if (!(alpha > 0.0 && alpha <= 1.0) || min_periods < 0) return HPCS_ERR_ARG;                \
+        hpcs__rolling_args a = {.alpha = alpha, .ewm_min_periods = min_periods,                    \
+                                .ewm_flags = flags};                                               \
+        return hpcs__pair_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x, NULL,      \
+                                 outer, n, inner, &a, out);                                        \
+    }
+EWM_KERNEL(ewma, EWM_MEAN)
+EWM_KERNEL(ewmvar, EWM_VAR)
+EWM_KERNEL(ewmstd, EWM_STD)
+#undef EWM_KERNEL
