@@ -3,7 +3,7 @@
 Each row is ``input -> expected``: either an exception type plus a message
 fragment naming the offending argument, or a value checked against a NumPy
 oracle (a loop over windows for rolling ops).  The rules the oracle encodes
-are those of shared/spec/API.md §1-3 and §5 and docs/decisions.md:
+are those of docs/guide/semantics.rst (inputs, NaN, errors) and docs/decisions.md:
 
 * wrong type of ``x``                          -> TypeError "x: ..." naming the dtype
 * 0-d / Python scalar                          -> reductions: a 1-element array;
