@@ -20,8 +20,13 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from hpcs._bench import PEER_NAMES, _hpcs_call, _peer_calls, best_ms
-from hpcs._ops import OPS
+from hpcs._bench import _EWM, PEER_NAMES, _hpcs_call, _peer_calls, best_ms
+from hpcs._ops import CORE, SPECIAL
+
+#: Operations with a window (for ewm*: the span).
+_WINDOWED = {name for name, op in CORE.items() if op.rolling} | set(_EWM) | {"rolling_cov", "rolling_corr"}
+#: What the sweep times by default: every operation the bench engine can call.
+DEFAULT_OPS = [*CORE, *(n for n in SPECIAL if n in _WINDOWED)]
 
 SIZES = tuple(10**k for k in range(3, 9))
 WINDOWS = (10, 100, 1_000, 10_000)
@@ -79,7 +84,7 @@ def sweep(sizes: tuple[int, ...] = SIZES, iterations: int = 5, ops: Optional[lis
           peer_budget: float = 20.0, seed: int = 0,
           progress: Optional[Callable[[str], None]] = None) -> list[SweepRow]:
     """Time every op (rolling ops at every window <= n/10) at every size."""
-    names = list(ops) if ops is not None else list(OPS)
+    names = list(ops) if ops is not None else DEFAULT_OPS
     rows: list[SweepRow] = []
     too_slow: set[tuple[str, Optional[int], str]] = set()
     for size in sizes:
@@ -89,7 +94,7 @@ def sweep(sizes: tuple[int, ...] = SIZES, iterations: int = 5, ops: Optional[lis
         if size >= 10**8:
             rounds = max(2, iterations // 2)
         for name in names:
-            windows = [w for w in WINDOWS if w <= size // 10] if OPS[name].rolling else [None]
+            windows = [w for w in WINDOWS if w <= size // 10] if name in _WINDOWED else [None]
             for window in windows:
                 if progress:
                     progress(f"n={size:,} {name}" + (f" w={window}" if window else ""))

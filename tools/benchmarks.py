@@ -10,6 +10,14 @@ memory floor (read 10M doubles on 1 and 2 threads; read + write into a
 fresh and into a preallocated array).  Writes BENCHMARKS.md (the table,
 machine, command, date) and benchmarks.png (speed-up chart) at the
 repository root.  Needs the bench extras: pip install '.[bench]'.
+
+    python tools/benchmarks.py --sweep [--sizes 1e3,1e4,1e5,1e6,1e7,1e8]
+
+times every operation at each size instead (tools/bench_sweep.py: windows
+10 to 10 000 up to n/10, every installed peer including numbagg, each
+call's peak extra memory) and replaces the "Size sweep" section of
+BENCHMARKS.md, with its chart benchmarks_sweep.png (hpcs / best peer
+against size, one line per operation).
 """
 
 from __future__ import annotations
@@ -247,8 +255,15 @@ def main(argv: list[str]) -> int:
                              "print their table, write nothing")
     parser.add_argument("--ops", help="comma-separated operations to time (default: all; "
                         "no small sizes then)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="time every operation at each of --sizes instead, and write the "
+                             "size-sweep section of BENCHMARKS.md and benchmarks_sweep.png")
+    parser.add_argument("--sizes", default="1e3,1e4,1e5,1e6,1e7,1e8",
+                        help="sizes of the sweep (default: 1e3,...,1e8)")
     args = parser.parse_args(argv)
     command = "python tools/benchmarks.py " + " ".join(argv)
+    if args.sweep:
+        return sweep_main(args, command.strip())
     if args.transform_group_only:
         print(render(transform_group_rows(args.size, args.iterations), None, command.strip()))
         return 0
@@ -260,6 +275,46 @@ def main(argv: list[str]) -> int:
     if not chart(rows, args.size, args.out / "benchmarks.png"):
         print("matplotlib missing: no chart", file=sys.stderr)
     print((args.out / "BENCHMARKS.md").read_text())
+    return 0
+
+
+SWEEP_HEAD = "## Size sweep"
+
+
+def sweep_main(args: argparse.Namespace, command: str) -> int:
+    """Run the size sweep; replace the sweep section of BENCHMARKS.md with it."""
+    from bench_sweep import chart_sweep, render_sweep, sweep
+
+    sizes = tuple(int(float(s)) for s in args.sizes.split(","))
+    rows = sweep(sizes, args.iterations, args.ops.split(",") if args.ops else None,
+                 progress=progress)
+    cpu = hpcs.get_cpu_info()
+    section = [
+        SWEEP_HEAD, "",
+        f"Command: `{command}`  ",
+        f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}  ",
+        f"Machine: {cpu['model']} ({cpu['vendor']}), {cpu['physical_cores']} cores; hpcs "
+        f"{hpcs.__version__}, {hpcs.simd_info()['isa']} clone, {hpcs.get_num_threads()} threads",
+        "",
+        "Best-of times, each size one interleaved run (libraries take turns, round after "
+        "round, on the same array). **hpcs / best** = hpcs time / best peer time: below 1 "
+        "hpcs is faster; above 1 (bold) a peer is. **extra memory** = the rise of peak RSS "
+        "during one hpcs call, less its output. A peer too slow at the size below is "
+        "`skip`ped.",
+        "",
+        "![hpcs / best peer against size](benchmarks_sweep.png)",
+        "",
+        *render_sweep(rows),
+    ]
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if SWEEP_HEAD in text:
+        text = text[: text.index(SWEEP_HEAD)]
+    path.write_text(text.rstrip("\n") + "\n\n" + "\n".join(section) + "\n")
+    if not chart_sweep(rows, args.out / "benchmarks_sweep.png"):
+        print("matplotlib missing: no chart", file=sys.stderr)
+    print("\n".join(section))
     return 0
 
 
