@@ -374,22 +374,28 @@ def _start(parts: Sequence[tuple], rules: Sequence[Tuple[Any, str]], skipna: boo
     return count, targets
 
 
-def _histogram(block: np.ndarray, state: Any, center: Optional[float]) -> Any:
+def _per_target(block: np.ndarray, state: Any, center: Optional[float], skip: Callable,
+                each: Callable) -> Any:
+    """``each(target, values, keys, inside)`` for the targets not ``skip``-ped
+    (None for those), over the block's valid values; ``inside``: the mask of
+    values in the target's bracket."""
     if state is None:
         return None
-    _, targets = state
     vals, _ = _values(block, center)
     keys = _keys(vals)
-    out = []
-    for t in targets:
-        if t.settled():
-            out.append(None)
-            continue
-        shift = builtins.max(0, (t.khi - t.klo).bit_length() - _BINS_LOG2)
-        inside = keys[(keys >= np.uint64(t.klo)) & (keys <= np.uint64(t.khi))]
-        bins = (inside - np.uint64(t.klo)) >> np.uint64(shift)
-        out.append(np.bincount(bins.astype(np.int64), minlength=1 << _BINS_LOG2))
-    return out
+    return [None if skip(t) else
+            each(t, vals, keys, (keys >= np.uint64(t.klo)) & (keys <= np.uint64(t.khi)))
+            for t in state[1]]
+
+
+def _bins(t: _Target, vals: np.ndarray, keys: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    shift = builtins.max(0, (t.khi - t.klo).bit_length() - _BINS_LOG2)
+    bins = (keys[inside] - np.uint64(t.klo)) >> np.uint64(shift)
+    return np.bincount(bins.astype(np.int64), minlength=1 << _BINS_LOG2)
+
+
+def _histogram(block: np.ndarray, state: Any, center: Optional[float]) -> Any:
+    return _per_target(block, state, center, _Target.settled, _bins)
 
 
 def _narrow(state: Any, *hists: Any) -> Any:
@@ -415,18 +421,8 @@ def _narrow(state: Any, *hists: Any) -> Any:
 
 
 def _gather(block: np.ndarray, state: Any, center: Optional[float]) -> Any:
-    if state is None:
-        return None
-    _, targets = state
-    vals, _ = _values(block, center)
-    keys = _keys(vals)
-    out = []
-    for t in targets:
-        if t.klo == t.khi:
-            out.append(None)
-        else:
-            out.append(vals[(keys >= np.uint64(t.klo)) & (keys <= np.uint64(t.khi))])
-    return out
+    return _per_target(block, state, center, lambda t: t.klo == t.khi,
+                       lambda t, vals, keys, inside: vals[inside])
 
 
 def _key_value(key: int) -> float:

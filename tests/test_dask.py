@@ -146,7 +146,10 @@ def test_reductions_over_an_axis_and_where():
     _same_bits(hd.quantile(dx, [0.1, 0.9], axis=1).compute(), hpcs.quantile(x, [0.1, 0.9], axis=1))
 
 
-def test_selection_with_many_ties_and_wide_range():
+@pytest.mark.parametrize("limit", [1 << 20, 16], ids=["gather", "bracket"])
+def test_selection_with_many_ties_and_wide_range(limit, monkeypatch):
+    # limit 16: the bracket is narrowed by histogram passes before gathering.
+    monkeypatch.setattr(hd, "_GATHER_LIMIT", limit)
     rng = np.random.default_rng(4)
     x = np.concatenate([np.full(5000, 2.5), rng.normal(size=3000) * 1e300,
                         rng.normal(size=3000) * 1e-300, [0.0, -0.0, np.inf, -np.inf]])

@@ -65,7 +65,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             Client(cluster) as client:
         # A random walk made on the workers; the client holds a copy for the
         # in-memory call.
-        dx = da.random.default_rng(0).normal(size=n, chunks=chunk).cumsum().persist()
+        dx = da.random.default_rng(0).normal(size=n, chunks=chunk).cumsum(axis=0).persist()
         x = client.compute(dx).result()
         ds = dd.from_dask_array(dx).persist()
 
