@@ -250,9 +250,9 @@ def wrap(func: Callable, shape_kind: str) -> Callable:
 
 def install(namespace: Dict[str, Any]) -> None:
     """Replace every registry operation in ``namespace`` (hpcs' globals) by its adapted twin."""
-    from hpcs._ops import OPS
+    from hpcs._ops import OPS, SPECIAL
 
-    for name, op in OPS.items():
+    for name, op in {**OPS, **SPECIAL}.items():
         func = namespace.get(name)
         if func is not None and not hasattr(func, "__hpcs_plain__"):
             namespace[name] = wrap(func, op.shape_kind)

@@ -49,7 +49,9 @@ class Op:
         """:attr:`output`, or "reduce" for reductions and "same" otherwise."""
         if self.output:
             return self.output
-        return "reduce" if self.family in ("reduce", "select") else "same"
+        if self.family in ("reduce", "select", "robust_mean"):
+            return "reduce"
+        return "other" if self.family == "group" else "same"
 
     @property
     def fast(self) -> Callable[..., Any]:
@@ -112,7 +114,7 @@ def _table() -> dict[str, Op]:
         Op("robust_zscore", "transform"),
         Op("normalize_minmax", "transform"),
         Op("clip", "transform", ({"lo": -0.5, "hi": 0.5}, {"lo": None, "hi": 1.0})),
-        Op("diff", "transform", ({}, {"n": 2})),
+        Op("diff", "transform", ({}, {"n": 2}), output="shorter"),
         Op("cummin", "cumulative", ({}, {"skipna": True})),
         Op("cummax", "cumulative", ({}, {"skipna": True})),
         Op("ffill", "cumulative", ({}, {"limit": 2})),

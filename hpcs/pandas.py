@@ -24,7 +24,7 @@ from typing import Any, Callable
 import pandas as pd
 
 import hpcs
-from hpcs._ops import OPS
+from hpcs._ops import OPS, SPECIAL
 
 __all__ = ["HpcsAccessor"]
 
@@ -47,7 +47,7 @@ def _method(name: str) -> Callable[..., Any]:
     return method
 
 
-for _name in OPS:
+for _name in {**OPS, **SPECIAL}:
     if hasattr(hpcs, _name):
         setattr(HpcsAccessor, _name, _method(_name))
 del _name
