@@ -16,19 +16,27 @@ TITLES = {
     "select": "Order statistics",
     "rolling": "Rolling windows",
     "rolling_order": "Rolling order statistics",
+    "transform": "Transforms",
+    "cumulative": "Cumulative scans and fills",
+    "robust_mean": "Robust means",
+    "group": "Grouped reductions",
+    "ewm": "Exponentially weighted windows",
+    "rolling_pair": "Rolling covariance and correlation",
+    "anomaly": "Anomaly detection",
 }
 OTHER = "Configuration, threads and hardware"
 
 
 def _groups(pkg: types.ModuleType) -> dict[str, list[str]]:
-    from hpcs._ops import OPS
+    from hpcs._ops import OPS, SPECIAL
 
+    ops = {**OPS, **SPECIAL}
     groups: dict[str, list[str]] = {}
     for name in sorted(pkg.__all__):
         obj = getattr(pkg, name)
         if name.startswith("__") or not callable(obj) or isinstance(obj, type):
             continue
-        op = OPS.get(name)
+        op = ops.get(name)
         title = OTHER if op is None else TITLES.get(op.family, op.family.replace("_", " ").capitalize())
         groups.setdefault(title, []).append(name)
     return groups
