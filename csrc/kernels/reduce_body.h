@@ -63,7 +63,7 @@ HPCS_INLINE hpcs_status run_chunks(int64_t n, int64_t nthreads, hpcs__task_fn ta
                                    reduce_part **parts_io, reduce_part *stack,
                                    int64_t *nchunks_out)
 {
-    const int64_t nchunks = n > 0 ? (n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
+    const int64_t nchunks = hpcs__nchunks(n);
     reduce_part *parts = stack;
     if (nchunks > REDUCE_STACK_PARTS) {
         parts = malloc((size_t)nchunks * sizeof *parts);

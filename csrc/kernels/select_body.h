@@ -20,226 +20,9 @@
  * values near the wanted ranks to the selection — and the selection
  * partitions out of place, three ways.
  * (Timing repeated calls on one array hides all this: the predictor learns
- * the data.  Over 64 different arrays of 10 000 normals, a median took
- * 92 us copied and selected with an in-place Hoare partition, 45 us
- * bracketed, 23 us bracketed and partitioned out of place.)
+ * the data.  Measured over many different arrays: docs/decisions.md.)
  */
-#ifndef SELECT_SMALL
-#define SELECT_SMALL 600 /* below this, plain partitioning about a[k] */
-/* Slices from this size use bracketing (below) instead of a full copy. */
-#define SELECT_BRACKET_MIN 1024
-#define SELECT_SAMPLE 65536 /* largest sample for the bracketing pivots */
-
-/* Per-chunk tallies of a bracketing pass; overflow: its inside values did
- * not fit its region. */
-typedef struct bracket_tally {
-    int64_t valid, below, middle;
-    int overflow;
-} bracket_tally;
-/* Values tallied at a time before they are gathered (see bracket_chunk). */
-#define BRACKET_SUB 32
-
-/* Which order statistics a bracketing selects: quantile q's ranks by
- * method, or (q < 0, MEDIAN_RULE) numpy's median's middle one or two. */
-typedef struct rank_rule {
-    double q;
-    int32_t method;
-} rank_rule;
-#define MEDIAN_RULE ((rank_rule){-1.0, 0})
-
-/* The ranks k <= k2 that `rule` wants among count >= 1 values. */
-HPCS_INLINE void rule_ranks(rank_rule rule, int64_t count, int64_t *k, int64_t *k2)
-{
-    if (rule.q < 0.0) {
-        *k = (count - 1) / 2;
-        *k2 = count % 2 ? *k : *k + 1;
-        return;
-    }
-    double frac;
-    hpcs__quantile_pos(rule.q, count, rule.method, k, k2, &frac);
-}
-
-/* Whether a slice of n values, count of them valid, has a NaN statistic. */
-HPCS_INLINE int bracket_nan(int64_t count, int64_t n, int skipna)
-{
-    return count == 0 || (count < n && !skipna);
-}
-
-HPCS_INLINE void sel_swap(double *a, int64_t i, int64_t j)
-{
-    double t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-}
-
-/* Sample size for bracketing n values.  Selecting the pivots in a sample of
- * m costs ~m branchy steps, and ~4n/sqrt(m) values fall between them (the
- * margin below); m = (2n)^(2/3) balances the two. */
-HPCS_INLINE int64_t bracket_sample_size(int64_t n)
-{
-    const double m = cbrt(4.0 * (double)n * (double)n);
-    return m < (double)SELECT_SAMPLE ? (int64_t)m : SELECT_SAMPLE;
-}
-
-static void sel_heapsort(double *a, int64_t n)
-{
-    for (int64_t start = n / 2 - 1, end = n;; ) {
-        int64_t root;
-        if (start >= 0) {
-            root = start--;
-        } else {
-            if (--end <= 0) return;
-            sel_swap(a, 0, end);
-            root = 0;
-        }
-        for (int64_t child; (child = 2 * root + 1) < end; root = child) {
-            if (child + 1 < end && a[child + 1] > a[child]) child++;
-            if (!(a[child] > a[root])) break;
-            sel_swap(a, root, child);
-        }
-    }
-}
-
-/* Partition a[left..right] about t into three parts, out of place
- * and branch-free: each value is written at both free ends of tmp and the
- * end it belongs to advances (values equal to t advance neither), so the
- * loop has no branch to mispredict — the in-place scan below mispredicts
- * about once per value on data the predictor has not seen.  On return
- * a[left .. left+*lo) < t, a[left+*lo .. left+*hi] == t, the rest > t. */
-HPCS_INLINE void partition_three_way(double *a, int64_t left, int64_t right, double t,
-                                     double *tmp, int64_t *lo_out, int64_t *hi_out)
-{
-    int64_t lo = 0, hi = right - left;
-    for (int64_t i = left; i <= right; i++) {
-        const double v = a[i];
-        tmp[lo] = v;
-        tmp[hi] = v;
-        lo += v < t;
-        hi -= v > t;
-    }
-    /* The values equal to t are t, but for the sign of a zero. */
-    int64_t negative_zeros = 0;
-    if (t == 0.0)
-        for (int64_t i = left; i <= right; i++) negative_zeros += a[i] == 0.0 && signbit(a[i]);
-    memcpy(a + left, tmp, (size_t)lo * sizeof *a);
-    memcpy(a + left + hi + 1, tmp + hi + 1, (size_t)(right - left - hi) * sizeof *a);
-    for (int64_t i = left + lo; i <= left + hi; i++) a[i] = t;
-    for (int64_t i = left + lo; i < left + lo + negative_zeros; i++) a[i] = -0.0;
-    *lo_out = left + lo;
-    *hi_out = left + hi;
-}
-
-/* Partition a[left..right] about t = a[k] in place (Hoare): on return
- * a[left .. j) <= t == a[j] <= a[j+1 .. right]. */
-HPCS_INLINE int64_t partition_in_place(double *a, int64_t left, int64_t right, int64_t k)
-{
-    const double t = a[k];
-    int64_t i = left, j = right;
-    sel_swap(a, left, k);
-    if (a[right] > t) sel_swap(a, right, left);
-    while (i < j) {
-        sel_swap(a, i, j);
-        i++;
-        j--;
-        while (a[i] < t) i++;
-        while (a[j] > t) j--;
-    }
-    if (a[left] == t) {
-        sel_swap(a, left, j);
-    } else {
-        j++;
-        sel_swap(a, j, right);
-    }
-    return j;
-}
-
-/* Room for the out-of-place partition: ranges longer than this are
- * partitioned in place, so the extra memory of a selection stays bounded. */
-#define SELECT_PARTITION_MAX ((int64_t)1 << 21)
-
-/* Scratch for partitioning ranges of up to n values (NULL: out of memory). */
-HPCS_INLINE double *partition_buffer(int64_t n)
-{
-    return malloc((size_t)(n < 1 ? 1 : n < SELECT_PARTITION_MAX ? n : SELECT_PARTITION_MAX) *
-                  sizeof(double));
-}
-
-/* Rearrange a[left..right] (NaN-free) so that a[k] is the value of rank k,
- * with nothing larger before it and nothing smaller after it.  tmp is a
- * partition_buffer for at least right - left + 1 values. */
-static void floyd_rivest(double *a, int64_t left, int64_t right, int64_t k, int budget,
-                         double *tmp)
-{
-    while (right > left) {
-        if (budget-- <= 0) {
-            sel_heapsort(a + left, right - left + 1);
-            return;
-        }
-        if (right - left > SELECT_SMALL) {
-            /* Select within a sample-sized window around k first: it
-             * leaves good pivots at a[k]. */
-            const double n = (double)(right - left + 1);
-            const double i = (double)(k - left + 1);
-            const double z = log(n);
-            const double s = 0.5 * exp(2.0 * z / 3.0);
-            const double sd = 0.5 * sqrt(z * s * (n - s) / n) * (i < n / 2 ? -1.0 : 1.0);
-            int64_t new_left = (int64_t)((double)k - i * s / n + sd);
-            int64_t new_right = (int64_t)((double)k + (n - i) * s / n + sd);
-            floyd_rivest(a, new_left > left ? new_left : left,
-                         new_right < right ? new_right : right, k, budget, tmp);
-        }
-        int64_t lo, hi;
-        if (right - left < SELECT_PARTITION_MAX) {
-            partition_three_way(a, left, right, a[k], tmp, &lo, &hi);
-        } else {
-            lo = hi = partition_in_place(a, left, right, k);
-        }
-        if (k < lo) {
-            right = lo - 1;
-        } else if (k > hi) {
-            left = hi + 1;
-        } else {
-            return;
-        }
-    }
-}
-
-/* Value of rank k of a[lo..n) (rank counted from 0 over all of a); tmp is
- * a partition_buffer(n - lo). */
-HPCS_INLINE double select_rank(double *a, int64_t lo, int64_t n, int64_t k, double *tmp)
-{
-    if (k == lo) { /* the least value, by one scan (an upper middle value, say) */
-        int64_t at = lo;
-        double least = a[lo];
-        for (int64_t i = lo + 1; i < n; i++)
-            if (a[i] < least) least = a[i], at = i; /* rarely taken: predictable */
-        sel_swap(a, lo, at);
-        return a[lo];
-    }
-    int budget = 8;
-    for (int64_t m = n - lo; m > 1; m >>= 1) budget += 2;
-    floyd_rivest(a, lo, n - 1, k, budget, tmp);
-    return a[k];
-}
-
-/* numpy's median from the one or two middle ranks: the middle value, or
- * the mean of the two computed as numpy does ((a + b) / 2). */
-HPCS_INLINE double middle_value(int64_t count, double lo, double hi)
-{
-    return count % 2 ? lo : (lo + hi) / 2.0;
-}
-
-/* numpy's median of the `count` values in a: the middle one, or the mean
- * of the two middle ones, computed as numpy does ((a + b) / 2). */
-HPCS_INLINE double median_of(double *a, int64_t count, double *tmp)
-{
-    if (count == 0) return NAN;
-    const int64_t mid = (count - 1) / 2;
-    const double lo = select_rank(a, 0, count, mid, tmp);
-    if (count % 2) return lo;
-    return middle_value(count, lo, select_rank(a, mid + 1, count, mid + 1, tmp));
-}
-#endif
+#include "select.h"
 
 /* Copy the slice into scratch as doubles: all values, or (skipna) the
  * non-NaN ones.  Returns the count copied, or -1 if a NaN was met without
@@ -282,9 +65,8 @@ HPCS_INLINE double *HPCS_T(scratch_for)(int64_t n)
  * with more inside values than its region holds (sorted or trending data
  * gather them in a few chunks) is gathered again, alone; a missed bracket
  * falls back to the full copy.  Values are v, or |v - center| for the
- * MAD's deviations; NaN never counts.
- * (It used to be three passes — count, tally, gather — at ~90% of a 10M
- * median's time; fused, that median went from 14.4 to 6.7 ms, 2 threads.) */
+ * MAD's deviations; NaN never counts.  Counting, tallying and gathering
+ * are one pass (they were three, most of a large median's time). */
 typedef struct HPCS_T(bracket_job) {
     const T *x;
     int64_t n;
@@ -386,10 +168,10 @@ HPCS_CLONES static hpcs_status HPCS_T(bracket_task)(void *ctx, int64_t chunk)
  * whose result is NaN (bracket_nan) gets only its count.  Returns
  * HPCS_ERR_INTERNAL if the bracket missed (the caller then copies the
  * slice), or HPCS_ERR_NOMEM. */
-static hpcs_status HPCS_T(bracket_ranks)(HPCS_T(bracket_job) *job, rank_rule rule, int skipna,
+HPCS_INLINE hpcs_status HPCS_T(bracket_ranks)(HPCS_T(bracket_job) *job, rank_rule rule, int skipna,
                                          int64_t nthreads, int64_t *count, double *vk, double *vk2)
 {
-    const int64_t n = job->n, nchunks = (n + HPCS_CHUNK - 1) / HPCS_CHUNK;
+    const int64_t n = job->n, nchunks = hpcs__nchunks(n);
     *vk = *vk2 = NAN;
     if (*count >= 0 && bracket_nan(*count, n, skipna)) return HPCS_OK;
     const int64_t want = bracket_sample_size(n);
@@ -478,13 +260,13 @@ cleanup:
 HPCS_INLINE HPCS_T(bracket_job) HPCS_T(bracket_job_for)(const T *x, int64_t n)
 {
     HPCS_T(bracket_job) job = {.x = x, .n = n};
-    job.tally = malloc((size_t)((n + HPCS_CHUNK - 1) / HPCS_CHUNK) * sizeof *job.tally);
+    job.tally = malloc((size_t)hpcs__nchunks(n) * sizeof *job.tally);
     return job;
 }
 
 /* Median (or MAD) of a large slice by bracketing; HPCS_ERR_INTERNAL asks
  * the caller to copy the slice instead. */
-static hpcs_status HPCS_T(robust_bracketed)(const T *x, int64_t n, const hpcs__reduce_args *a,
+HPCS_INLINE hpcs_status HPCS_T(robust_bracketed)(const T *x, int64_t n, const hpcs__reduce_args *a,
                                             const int with_mad, double *out)
 {
     HPCS_T(bracket_job) job = HPCS_T(bracket_job_for)(x, n);
@@ -570,7 +352,7 @@ static int HPCS_T(by_position)(const void *pa, const void *pb)
 
 /* Quantiles of a large slice by bracketing each q's ranks;
  * HPCS_ERR_INTERNAL asks the caller to copy the slice instead. */
-static hpcs_status HPCS_T(quantile_bracketed)(const T *x, int64_t n, const hpcs__reduce_args *a,
+HPCS_INLINE hpcs_status HPCS_T(quantile_bracketed)(const T *x, int64_t n, const hpcs__reduce_args *a,
                                               double *out, int64_t out_stride)
 {
     HPCS_T(bracket_job) job = HPCS_T(bracket_job_for)(x, n);
