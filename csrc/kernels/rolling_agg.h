@@ -119,7 +119,10 @@ HPCS_INLINE int rolling_direct_fits(const int op, int64_t window)
 }
 
 /* The output of a window that is the union of parts a and b; NaN below
- * min_periods. */
+ * min_periods.  Ten parameters on purpose: each part is three scalars
+ * (count, s1, s2) because the lane loops keep them in three separate
+ * arrays, the layout that vectorizes; a struct per part would invite an
+ * array of structs. */
 HPCS_INLINE double agg_window(double ca, double s1a, double s2a, double cb, double s1b,
                               double s2b, const hpcs__rolling_args *args, const int op,
                               const int counted, const double full)

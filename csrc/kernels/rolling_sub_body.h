@@ -28,7 +28,9 @@
 /* Backward scans of one group: suffixes (shift ks) into cs/s1s/s2s
  * [sub + 1][G]; the lanes' totals with shift ks in tot (count, s1, s2), and
  * with kp in own (s1, s2; var/std only, else own[0] = s1).  `counted` 0:
- * no NaN (counts not kept).  Prefetches the next group's input. */
+ * no NaN (counts not kept).  Prefetches the next group's input.  Nine
+ * parameters: the four arrays stay separate restrict pointers, which is
+ * what lets GCC vectorize the lane loops. */
 HPCS_INLINE void HPCS_T(rolling_sub_back)(const double *restrict xt, double *restrict cs,
                                           double *restrict s1s, double *restrict s2s,
                                           const rolling_sub_scan *scan,

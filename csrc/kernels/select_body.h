@@ -163,7 +163,9 @@ HPCS_CLONES static hpcs_status HPCS_T(bracket_task)(void *ctx, int64_t chunk)
     return HPCS_OK;
 }
 
-/* Values of the ranks `rule` wants among the slice's valid values, *vk <=
+/* (Over 60 lines: sample, pivots, pass, join and select share the one
+ * cleanup of five buffers; cut apart, each piece would need them all.)
+ * Values of the ranks `rule` wants among the slice's valid values, *vk <=
  * *vk2; *count: their number (in: -1, or the count if known).  A slice
  * whose result is NaN (bracket_nan) gets only its count.  Returns
  * HPCS_ERR_INTERNAL if the bracket missed (the caller then copies the
