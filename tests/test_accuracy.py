@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
 import hpcs
-from hpcs._ops import OPS
+from hpcs._ops import CORE as OPS  # the §2/§3 ops; §4: test_extended.py
 from hpcs._reduce import _partials_div, _sum_partial, _sumsq_partial
 
 #: Sizes around the chunk (2^16 elements) and lane (16, 32) boundaries.
