@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/_build}
-# Run from the repository root, the source hpcs/ would shadow the installed
-# package: Sphinx imports it only through conf.py, which does not add the
-# root to sys.path.
-sphinx-build -W --keep-going -q -b html docs "$out/html"
-sphinx-build -W --keep-going -q -b doctest docs "$out/doctest"
+# `python -I`: the repository root (with the source hpcs/, which has no
+# compiled module) stays off sys.path, so conf.py imports the installed hpcs.
+py=${PYTHON:-python}
+"$py" -I -m sphinx -W --keep-going -q -b html docs "$out/html"
+"$py" -I -m sphinx -W --keep-going -q -b doctest docs "$out/doctest"
 echo "docs: $out/html/index.html"
