@@ -96,3 +96,15 @@ def call_filled(func: Any, x: Any, **kw: Any) -> Any:
         else:
             pytest.skip(f"no valid value known for {func.__name__}'s {name}")
     return func(x, **kw)
+
+
+def assert_bits_same_for_any_thread_count(compute: Any, label: str) -> None:
+    """``compute()`` gives the same bytes with 1, 2, 3 and 8 threads (leaves 1 set)."""
+    import hpcs
+
+    results = []
+    for threads in (1, 2, 3, 8):
+        hpcs.set_num_threads(threads)
+        results.append(np.asarray(compute()).tobytes())
+    hpcs.set_num_threads(1)
+    assert all(r == results[0] for r in results[1:]), label
