@@ -459,7 +459,13 @@ def zscore(x: ArrayLike, axis: Optional[int] = None, *, ddof: int = 0,
     def stats(vals: np.ndarray) -> tuple[float, float]:
         if vals.size - d <= 0:
             return float(np.mean(vals)), np.nan
-        return float(np.mean(vals)), float(np.std(vals, ddof=d))
+        # Statistics of vals / 2^k (exact) scaled back, so that huge finite
+        # data does not overflow the sum of squares (hpcs.std does not).
+        top = float(np.max(np.abs(vals))) if np.isfinite(vals).all() else 0.0
+        k = math.frexp(top)[1] if top > 1e150 else 0
+        scaled = vals / 2.0**k
+        return (float(np.mean(scaled)) * 2.0**k,
+                float(np.std(scaled, ddof=d)) * 2.0**k)
 
     return _standardise(x, axis, skipna, stats)
 

@@ -45,6 +45,18 @@ def _same(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float = 0.0, ctx:
 # ---- exponential windows ---------------------------------------------------
 
 
+def _missing_before_value(x: np.ndarray) -> bool:
+    """A NaN/inf after the first finite value and before a later one."""
+    finite = np.flatnonzero(np.isfinite(x))
+    return finite.size >= 2 and not np.isfinite(x[finite[0]:finite[-1]]).all()
+
+
+#: Whether the installed pandas keeps adjust=False weights un-renormalised
+#: across a missing value (pandas 3; pandas 2 renormalises, as hpcs does).
+_PANDAS_3_ADJUST_FALSE_GAP = pd.Series([1.0, np.nan, 0.0]).ewm(
+    alpha=0.5, adjust=False).mean().iloc[-1] != 1.0 / 3.0
+
+
 @settings(max_examples=30)
 @given(st.lists(VALUE, max_size=60), SMOOTHING, st.booleans(), st.booleans(),
        st.integers(0, 5), st.booleans())
@@ -53,6 +65,11 @@ def test_ewm_matches_pandas(values, smoothing, adjust, ignore_na, min_periods, b
     before = x.copy()
     kw = dict(adjust=adjust, ignore_na=ignore_na, min_periods=min_periods)
     ctx = f"{smoothing} {kw} bias={bias} x={x!r}"
+    if _PANDAS_3_ADJUST_FALSE_GAP and not adjust and not ignore_na and _missing_before_value(x):
+        # pandas 3 stopped renormalising the weights of adjust=False across a
+        # missing value; hpcs keeps the documented formula (docs/decisions.md),
+        # which test_ewm_matches_reference checks against explicit weights.
+        return
     _same(hpcs.ewma(x, **smoothing, **kw), _pandas_ewm("mean", x, smoothing, **kw), 1e-10,
           ctx=ctx)
     _same(hpcs.ewmvar(x, **smoothing, **kw, bias=bias),
