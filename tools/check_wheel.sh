@@ -19,8 +19,12 @@ wheel=$(ls "$work"/dist/*.whl)
 echo "$(basename "$sdist")  $(basename "$wheel")"
 
 echo "== LICENSE in the sdist and the wheel"
-tar tzf "$sdist" | grep -qE '^[^/]+/LICENSE$' || { echo "LICENSE missing from the sdist"; exit 1; }
-"$py" -m zipfile -l "$wheel" | grep -qE 'dist-info/licenses/LICENSE' || { echo "LICENSE missing from the wheel"; exit 1; }
+# Listed to files first: `grep -q` stops reading at the first match, and
+# under pipefail the listing's SIGPIPE would fail the pipeline.
+tar tzf "$sdist" >"$work/sdist.txt"
+"$py" -m zipfile -l "$wheel" >"$work/wheel.txt"
+grep -qE '^[^/]+/LICENSE$' "$work/sdist.txt" || { echo "LICENSE missing from the sdist"; exit 1; }
+grep -qE 'dist-info/licenses/LICENSE' "$work/wheel.txt" || { echo "LICENSE missing from the wheel"; exit 1; }
 
 echo "== auditwheel"
 "$py" -m auditwheel repair -w "$work/wheelhouse" "$wheel" >"$work/auditwheel.log" 2>&1 ||
