@@ -79,7 +79,7 @@ hpcs_status hpcs__parallel_for_output(int64_t nthreads, int64_t ntasks, hpcs__ta
 /* Chunks of HPCS_CHUNK elements in n elements (at least one). */
 HPCS_INLINE int64_t hpcs__nchunks(int64_t n)
 {
-    return n > 0 ? (n + HPCS_CHUNK - 1) / HPCS_CHUNK : 1;
+    return n > 0 ? (n - 1) / HPCS_CHUNK + 1 : 1; /* no overflow for n near INT64_MAX */
 }
 
 /* nunits units split into ntasks runs of per_task units (the last shorter). */

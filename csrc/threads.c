@@ -130,7 +130,7 @@ HPCS_API hpcs_status hpcs_plan_threads(int32_t family, int64_t elements, int64_t
     if (nthreads == NULL) return HPCS_ERR_NULL;
     if (family < 0 || family >= HPCS_FAMILY_COUNT || elements < 0) return HPCS_ERR_ARG;
     /* The widest split a kernel makes: one task per chunk of HPCS_CHUNK. */
-    *nthreads = hpcs__plan(family, elements, (elements + HPCS_CHUNK - 1) / HPCS_CHUNK);
+    *nthreads = hpcs__plan(family, elements, elements > 0 ? (elements - 1) / HPCS_CHUNK + 1 : 0);
     return HPCS_OK;
 }
 
