@@ -786,6 +786,11 @@ def _ewm(stat: str, x: ArrayLike, alpha: Any, span: Any, com: Any, halflife: Any
                 continue
             wv, xv = np.array(wts), np.array(vals)
             s0 = math.fsum(wv)
+            if s0 == 0.0:
+                # Every weight decayed to zero over a gap (alpha = 1): pandas'
+                # recurrence keeps its previous output.
+                out[idx + (i,)] = out[idx + (i - 1,)] if i else np.nan
+                continue
             mean = math.fsum(wv * xv) / s0
             if stat == "mean":
                 out[idx + (i,)] = mean
