@@ -186,6 +186,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # an unbounded read fails fast
 
 
+@pytest.mark.no_asan  # ASan reserves terabytes of shadow: the address-space limit kills it
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "/dev/urandom"])
 def test_import_with_a_special_file_as_config(tmp_path: Path, kind: str) -> None:
     """In a subprocess, with a timeout and a memory limit: a regression must not hang the run."""

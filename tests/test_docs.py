@@ -20,8 +20,14 @@ MODULES = sorted(f"hpcs.{p.stem}" for p in Path(hpcs.__file__).parent.glob("*.py
                  if p.stem not in ("__init__", "__main__", "_build_ffi"))
 
 
+#: Modules over an optional extra: their examples need it installed.
+OPTIONAL = {"hpcs.dask": "dask.array", "hpcs.pandas": "pandas"}
+
+
 @pytest.mark.parametrize("name", ["hpcs", *MODULES])
 def test_docstring_examples(name: str) -> None:
+    if name in OPTIONAL:
+        pytest.importorskip(OPTIONAL[name])
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

@@ -57,6 +57,7 @@ needs_objdump = pytest.mark.skipif(
 
 @needs_objdump
 @pytest.mark.native
+@pytest.mark.no_asan  # a sanitizer build is not vectorised as the release one is
 def test_clone_check_on_the_installed_library() -> None:
     """tools/check_clones.py: no clone calls a baseline floating-point
     helper, and the main loops' AVX2/AVX-512 clones use ymm/zmm."""

@@ -24,5 +24,6 @@ export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export HYPOTHESIS_PROFILE=quick
 cd "$work"
-"$venv/bin/python" -m pytest -q -p no:cacheprovider \
+# Tests marked no_asan need an uninstrumented process (see pyproject.toml).
+"$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not slow and not no_asan" \
     --rootdir "$repo" -c "$repo/pyproject.toml" "$repo/tests"
