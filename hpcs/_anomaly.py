@@ -86,9 +86,18 @@ def detect_anomalies(x: ArrayLike, threshold: float = 3.0, *, method: str = "zsc
         else:
             loc = _reduce.median(arr, axis=ax, skipna=True)
             spread = _reduce.mad(arr, axis=ax, skipna=True, scale=NORMAL_MAD_SCALE)
-        loc = np.expand_dims(loc, ax)
-        spread = np.expand_dims(spread, ax)
+        return flags(arr, np.expand_dims(loc, ax), np.expand_dims(spread, ax), thr)
+    return flags(z, None, None, thr)
+
+
+def flags(x: np.ndarray, loc: Any, spread: Any, threshold: float) -> np.ndarray:
+    """``abs(z) > threshold`` for z = x, or ``(x - loc) / spread`` (NaN
+    where spread is zero) when ``loc`` is given: hpcs.dask flags chunks
+    with it too."""
+    if loc is None:
+        z = x
+    else:
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = (arr - loc) / np.where(spread == 0, np.nan, spread)
+            z = (x - loc) / np.where(spread == 0, np.nan, spread)
     with np.errstate(invalid="ignore"):
-        return np.abs(z) > thr
+        return np.abs(z) > threshold

@@ -58,15 +58,16 @@ __all__ = [name for name, op in OPS.items()
 _RO_MIN_CHUNK = 512
 
 
-def _period(op: Op, window: int) -> int:
-    """Alignment period of ``op``'s kernel for ``window``."""
-    return builtins.max(window, _RO_MIN_CHUNK) if op.family == "rolling_order" else window
+def _period(family: str, window: int) -> int:
+    """Alignment period of a ``family`` kernel (rolling_pair_body.h: as
+    rolling_body.h) for ``window``."""
+    return builtins.max(window, _RO_MIN_CHUNK) if family == "rolling_order" else window
 
 
-def _left_edge(op: Op, window: int, first_end: int) -> int:
+def _left_edge(family: str, window: int, first_end: int) -> int:
     """Where a piece must start so that the window ending at ``first_end`` and
     every later one are computed as from position 0."""
-    p = _period(op, window)
+    p = _period(family, window)
     return builtins.max(0, (first_end // p - 1) * p)
 
 
@@ -89,35 +90,29 @@ def _along(ndim: int, axis: int, sl: Any) -> Tuple[Any, ...]:
     return tuple(sl if i == axis else slice(None) for i in range(ndim))
 
 
-def _first_finite(block: np.ndarray, axis: int) -> np.ndarray:
-    """First finite value along ``axis`` (NaN where none), keeping the axis."""
+def _first_finite(axis: int, *blocks: np.ndarray) -> Tuple[np.ndarray, ...]:
+    """Along ``axis``, the first position where every block is finite: each
+    block's value there (NaN where there is none), keeping the axis."""
+    block = blocks[0]
     if block.shape[axis] == 0:
         shape = list(block.shape)
         shape[axis] = 1
-        return np.full(shape, np.nan, block.dtype)
-    fin = np.isfinite(block)
-    idx = fin.argmax(axis=axis)
-    vals = np.take_along_axis(block, np.expand_dims(idx, axis), axis)
-    return np.where(np.expand_dims(fin.any(axis=axis), axis), vals, np.nan).astype(block.dtype)
+        return tuple(np.full(shape, np.nan, b.dtype) for b in blocks)
+    fin = np.logical_and.reduce([np.isfinite(b) for b in blocks])
+    idx = np.expand_dims(fin.argmax(axis=axis), axis)
+    found = np.expand_dims(fin.any(axis=axis), axis)
+    return tuple(np.where(found, np.take_along_axis(b, idx, axis), np.nan).astype(b.dtype)
+                 for b in blocks)
 
 
-def _first_of(*parts: np.ndarray) -> np.ndarray:
-    """Element-wise the first non-NaN of ``parts`` (all the same shape)."""
-    out = parts[0].copy()
+def _first_of(*parts: Tuple[np.ndarray, ...]) -> Tuple[np.ndarray, ...]:
+    """Element-wise the first found of ``parts`` (tuples of _first_finite:
+    their arrays are NaN together where nothing was found)."""
+    out = [a.copy() for a in parts[0]]
     for p in parts[1:]:
-        out = np.where(np.isnan(out), p, out)
-    return out
-
-
-def _suffix_first(f: np.ndarray, axis: int) -> np.ndarray:
-    """For each position j along axis, the first non-NaN of f[j:]."""
-    out = f.copy()
-    n = f.shape[axis]
-    for j in range(n - 2, -1, -1):
-        here = _along(f.ndim, axis, slice(j, j + 1))
-        nxt = _along(f.ndim, axis, slice(j + 1, j + 2))
-        out[here] = np.where(np.isnan(out[here]), out[nxt], out[here])
-    return out
+        missing = np.isnan(out[0])
+        out = [np.where(missing, b, a) for a, b in zip(out, p)]
+    return tuple(out)
 
 
 def _one_along(chunks: Tuple[Tuple[int, ...], ...], axis: int) -> Tuple[Tuple[int, ...], ...]:
@@ -128,85 +123,111 @@ def _one_along(chunks: Tuple[Tuple[int, ...], ...], axis: int) -> Tuple[Tuple[in
 # rolling and other input-shaped operations
 
 
-def _piece(pieces: list, ahead: Optional[np.ndarray], func: Callable, axis: int, lo: int,
+def _piece(pieces: list, ahead: Optional[tuple], func: Callable, axis: int, lo: int,
            hi: int, args: tuple, kwargs: dict) -> np.ndarray:
-    """Run ``func`` on the concatenated pieces (plus the look-ahead value)
-    and keep outputs [lo, hi)."""
-    if ahead is not None:
-        pieces = pieces + [ahead]
-    seg = pieces[0] if len(pieces) == 1 else np.concatenate(pieces, axis=axis)
-    out = func(seg, *args, axis=axis, **kwargs)
+    """Run ``func`` on each input's concatenated pieces (plus its look-ahead
+    value) and keep outputs [lo, hi)."""
+    segs = []
+    for k, parts in enumerate(pieces):
+        if ahead is not None:
+            parts = parts + [ahead[k]]
+        segs.append(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=axis))
+    out = func(*segs, *args, axis=axis, **kwargs)
     return out[_along(out.ndim, axis, slice(lo, hi))]
 
 
-def _first_finite_from(block: np.ndarray, start: int, axis: int) -> np.ndarray:
-    return _first_finite(block[_along(block.ndim, axis, slice(start, None))], axis)
+def _first_finite_from(start: int, axis: int, *blocks: np.ndarray) -> Tuple[np.ndarray, ...]:
+    return _first_finite(axis, *(b[_along(b.ndim, axis, slice(start, None))] for b in blocks))
 
 
 def _rolling(op: Op, x: Any, window: Any, *args: Any, axis: int = -1, center: bool = False,
              min_periods: Any = None, **kwargs: Any) -> da.Array:
     func = getattr(hpcs, op.name).__hpcs_plain__
+    return _rolling_on([x], op.name, op.family, func, window, args, axis, center, min_periods,
+                       kwargs)
+
+
+def _rolling_on(xs: List[Any], name: str, family: str, func: Callable, window: Any,
+                args: tuple, axis: int, center: bool, min_periods: Any,
+                kwargs: dict) -> da.Array:
+    """``func(*xs, window, *args, ...)`` rolled along ``axis`` of dask arrays
+    of one shape: per output chunk, the inputs' pieces from the kernel's
+    block boundary (:func:`_left_edge`) on, plus the look-ahead value."""
     kwargs = dict(kwargs, center=center, min_periods=min_periods)
     kwargs.pop("out", None)
-    x = _float_array(x)
+    xs = [_float_array(x) for x in xs]
+    if len(xs) > 1:
+        if builtins.any(x.shape != xs[0].shape for x in xs):
+            raise ValueError(f"y: must have x's shape {xs[0].shape}, got "
+                             f"{[x.shape for x in xs[1:]]}")
+        # As in memory: float32 only when every input is.
+        dtype = np.result_type(*(x.dtype for x in xs))
+        xs = [xs[0].astype(dtype)] + [x.astype(dtype).rechunk(xs[0].chunks) for x in xs[1:]]
+    x = xs[0]
     if x.ndim == 0:
-        func(np.zeros(()), window, *args, **kwargs)  # raises as in memory
+        func(*[np.zeros(())] * len(xs), window, *args, **kwargs)  # raises as in memory
     ax = v.check_axis(axis, x.ndim)
     # Arguments are checked now, as the in-memory call would.
-    probe = func(np.zeros(1, x.dtype), window, *args, **kwargs)
+    probe = func(*[np.zeros(1, x.dtype)] * len(xs), window, *args, **kwargs)
     w = int(window)
     n = x.shape[ax]
     offset = (w - 1) // 2 if center else 0
     params = dict(func=func, axis=ax, args=(window,) + args, kwargs=kwargs)
     if len(x.chunks[ax]) <= 1 or n + offset <= w:
         # One chunk along the axis, or a series shorter than a window.
-        one = x.rechunk({ax: -1})
-        return one.map_blocks(lambda b: _piece([b], None, lo=0, hi=n, **params),
-                              dtype=probe.dtype)
-    token = tokenize(x, op.name, window, args, kwargs)
-    name = f"hpcs-{op.name.replace('_', '-')}-{token}"
+        ones = [a.rechunk({ax: -1}) for a in xs]
+        return da.map_blocks(lambda *b: _piece([[c] for c in b], None, lo=0, hi=n, **params),
+                             *ones, dtype=probe.dtype)
+    token = tokenize(*xs, name, window, args, kwargs)
+    name = f"hpcs-{name.replace('_', '-')}-{token}"
     border, first, after = f"{name}-border", f"{name}-first", f"{name}-after"
     bounds = [int(b) for b in np.cumsum((0,) + x.chunks[ax])]
     nb = len(bounds) - 1
-    lookahead = op.family == "rolling"  # see _left_edge; rolling_body.h's block_shift
+    # rolling_body.h's and rolling_pair_body.h's block shift: the first
+    # finite value from the block on, wherever it is (see _left_edge).
+    lookahead = family in ("rolling", "rolling_pair")
     graph: dict = {}
     for idx in np.ndindex(*x.numblocks):
         i = idx[ax]
 
-        def key(j: int, prefix: str = x.name, *extra: int) -> tuple:
+        def key(j: int, prefix: str, *extra: int) -> tuple:
             return (prefix,) + idx[:ax] + (j,) + idx[ax + 1:] + extra
 
+        def keys(j: int) -> list:
+            return [key(j, a.name) for a in xs]
+
         if lookahead and i == 0:
-            # First finite value of each block, then of each block and all after it.
+            # First finite values of each block, then of each block and all after it.
             for j in range(nb):
-                graph[key(j, first)] = (_first_finite, key(j), ax)
+                graph[key(j, first)] = (_first_finite, ax, *keys(j))
             graph[key(nb - 1, after)] = key(nb - 1, first)
             for j in range(nb - 2, -1, -1):
                 graph[key(j, after)] = (_first_of, key(j, first), key(j + 1, after))
         c0, c1 = bounds[i], bounds[i + 1]
-        s = _left_edge(op, w, c0 + offset)
+        s = _left_edge(family, w, c0 + offset)
         t = builtins.min(n, builtins.max(c1 + offset, s + w))
-        pieces = []
+        pieces: list = [[] for _ in xs]
         for j in range(nb):
             b0, b1 = bounds[j], bounds[j + 1]
             if b1 <= s or b0 >= t:
                 continue
             lo, hi = builtins.max(s, b0) - b0, builtins.min(t, b1) - b0
-            if lo == 0 and hi == b1 - b0:
-                pieces.append(key(j))
-            else:  # only the border moves between workers
-                graph[key(j, border, i)] = (operator.getitem, key(j),
-                                            _along(x.ndim, ax, slice(lo, hi)))
-                pieces.append(key(j, border, i))
+            for k, a in enumerate(xs):
+                if lo == 0 and hi == b1 - b0:
+                    pieces[k].append(key(j, a.name))
+                else:  # only the border moves between workers
+                    graph[key(j, f"{border}-{k}", i)] = (operator.getitem, key(j, a.name),
+                                                         _along(x.ndim, ax, slice(lo, hi)))
+                    pieces[k].append(key(j, f"{border}-{k}", i))
         ahead = None
         if lookahead and t < n:
             jt = bisect.bisect_right(bounds, t) - 1
-            ahead = (_first_finite_from, key(jt), t - bounds[jt], ax)
+            ahead = (_first_finite_from, t - bounds[jt], ax, *keys(jt))
             if jt + 1 < nb:
                 ahead = (_first_of, ahead, key(jt + 1, after))
         graph[(name,) + idx] = (functools.partial(_piece, lo=c0 - s, hi=c1 - s, **params),
                                 pieces, ahead)
-    hlg = HighLevelGraph.from_collections(name, graph, dependencies=[x])
+    hlg = HighLevelGraph.from_collections(name, graph, dependencies=xs)
     return da.Array(hlg, name, x.chunks, dtype=probe.dtype)
 
 
@@ -695,3 +716,58 @@ for _op in OPS.values():
     if hasattr(hpcs, _op.name) and _op.shape_kind != "other" and _op.family != "robust_mean":
         globals()[_op.name] = _make(_op)
 del _op
+
+
+# ---------------------------------------------------------------------------
+# §4's calls outside the one-array conventions (hpcs._ops.SPECIAL)
+
+
+def _pair(name: str) -> Callable[..., Any]:
+    plain = getattr(hpcs, name).__hpcs_plain__
+
+    @functools.wraps(plain)
+    def lazy(x: Any, y: Any, window: Any, *, min_periods: Any = None, center: bool = False,
+             axis: int = -1, **kwargs: Any) -> da.Array:
+        return _rolling_on([x, y], name, "rolling_pair", plain, window, (), axis, center,
+                           min_periods, kwargs)
+
+    lazy.__doc__ = (f"Lazy :func:`hpcs.{name}` on two Dask arrays of one shape (y is "
+                    "rechunked as x); computed, bit-identical to the in-memory call.\n\n"
+                    + (plain.__doc__ or ""))
+    return lazy
+
+
+rolling_cov = _pair("rolling_cov")
+rolling_corr = _pair("rolling_corr")
+
+
+def detect_anomalies(x: Any, threshold: float = 3.0, *, method: str = "zscore",
+                     window: Optional[int] = None, axis: int = -1) -> da.Array:
+    """Lazy :func:`hpcs.detect_anomalies` on a Dask array; computed,
+    bit-identical to the in-memory call.  With ``window``, the rolling
+    z-scores of this module; without, the exact whole-axis statistics
+    (mean/std or median/MAD) of this module, then the flags chunk by chunk."""
+    from hpcs import _anomaly
+
+    plain = hpcs.detect_anomalies.__hpcs_plain__
+    x = _float_array(x)
+    plain(np.zeros((1,) * builtins.max(x.ndim, 1), x.dtype), threshold, method=method,
+          window=window, axis=-1 if x.ndim == 0 else axis)  # checks the arguments now
+    ax = v.check_axis(axis, x.ndim)
+    thr = float(threshold)
+    robust = method == "robust"
+    if window is not None:
+        z = (rolling_robust_zscore if robust else rolling_zscore)(x, window, axis=ax)
+        return z.map_blocks(_anomaly.flags, None, None, thr, dtype=bool)
+    over = None if x.ndim == 1 else ax
+    if robust:
+        loc = median(x, axis=over, skipna=True)
+        spread = mad(x, axis=over, skipna=True, scale=_anomaly.NORMAL_MAD_SCALE)
+    else:
+        loc, spread = mean(x, axis=over, skipna=True), std(x, axis=over, skipna=True)
+    if over is not None:
+        loc, spread = da.expand_dims(loc, ax), da.expand_dims(spread, ax)
+    return da.map_blocks(_anomaly.flags, x, loc, spread, thr, dtype=bool)
+
+
+__all__ += ["rolling_cov", "rolling_corr", "detect_anomalies"]

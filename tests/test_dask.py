@@ -251,3 +251,52 @@ def test_sums_combine_exactly():
     got = dask.compute(*[c[0] for c in cases], scheduler="threads")
     for g, (_, want) in zip(got, cases):
         _same_bits(g, want)
+
+
+@pytest.mark.parametrize("name", ["rolling_cov", "rolling_corr"])
+def test_rolling_pairs_any_chunking(name):
+    # y's missing values differ from x's: a pair counts only where both are finite,
+    # and the block shift looks ahead for the first such pair.
+    cases = []
+    for dtype_y in (np.float64, np.float32):
+        x = _data(seed=3)
+        y = (0.5 * _data(seed=4)[::-1] + np.arange(N)).astype(dtype_y)
+        y[[5, 6, 50]] = np.nan
+        for dtype_x in {dtype_y, np.float64}:
+            xx = x.astype(dtype_x)
+            for window, center, min_periods in ((4, False, None), (15, True, 1), (200, False, 1)):
+                want = getattr(hpcs, name)(xx, y, window, center=center, min_periods=min_periods)
+                for chunks in CHUNKINGS:
+                    got = getattr(hd, name)(da.from_array(xx, chunks=chunks),
+                                            da.from_array(y, chunks=chunks[::-1]
+                                                          if isinstance(chunks, tuple) else 7),
+                                            window, center=center, min_periods=min_periods)
+                    cases.append((got, want))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, w) in zip(got, cases):
+        _same_bits(g, w)
+    x = np.arange(30.0).reshape(3, 10)
+    with pytest.raises(ValueError, match="y"):
+        getattr(hd, name)(da.from_array(x), da.from_array(x[:, :5]), 3)
+    nd = getattr(hd, name)(da.from_array(x, chunks=(2, 3)), da.from_array(x[::-1], chunks=(1, 4)),
+                           3, axis=1)
+    _same_bits(nd.compute(), getattr(hpcs, name)(x, x[::-1], 3, axis=1))
+
+
+@pytest.mark.parametrize("method", ["zscore", "robust"])
+@pytest.mark.parametrize("window", [None, 9])
+def test_detect_anomalies_any_chunking(method, window):
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=N)
+    x[[3, 40, 41]] = [9.0, -7.0, np.nan]
+    want = hpcs.detect_anomalies(x, 2.0, method=method, window=window)
+    for chunks in CHUNKINGS:
+        got = hd.detect_anomalies(da.from_array(x, chunks=chunks), 2.0, method=method,
+                                  window=window).compute()
+        np.testing.assert_array_equal(got, want)
+    m = x[:78].reshape(6, 13)
+    for axis in (0, 1):
+        got = hd.detect_anomalies(da.from_array(m, chunks=(4, 5)), 1.5, method=method,
+                                  window=window, axis=axis).compute()
+        np.testing.assert_array_equal(got, hpcs.detect_anomalies(m, 1.5, method=method,
+                                                                 window=window, axis=axis))
