@@ -8,7 +8,7 @@ calls the kernel and shapes the result like NumPy does.
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
@@ -416,8 +416,21 @@ def _partials_div(terms: ArrayLike, divisor: int) -> float:
     >>> _partials_div([1.0, 2.0], 3)
     1.0
     """
+    return _partials_muldiv(terms, (), (), divisor)
+
+
+def _partials_muldiv(terms: ArrayLike, x: Sequence[float], k: Sequence[int],
+                     divisor: int) -> float:
+    """The double nearest to (exact sum of ``terms`` + sum of ``x[i] * k[i]``) / ``divisor``.
+
+    >>> _partials_muldiv([0.5], [1e308], [100], 100)
+    1e+308
+    """
     t = np.ascontiguousarray(terms, dtype=np.float64).ravel()
+    xs = np.ascontiguousarray(x, dtype=np.float64)
+    ks = np.ascontiguousarray(k, dtype=np.int64)
     out = ffi.new("double *")
-    check(lib.hpcs_partials_div(ffi.from_buffer("double[]", t), t.size, int(divisor), out),
-          "partials_div")
+    check(lib.hpcs_partials_muldiv(ffi.from_buffer("double[]", t), t.size,
+                                   ffi.from_buffer("double[]", xs), ffi.from_buffer("int64_t[]", ks),
+                                   xs.size, int(divisor), out), "partials_muldiv")
     return float(out[0])

@@ -328,12 +328,16 @@ def winsorized_mean(x: ArrayLike, limits: Union[float, tuple], axis: Optional[in
     >>> hpcs.winsorized_mean([1.0, 2.0, 3.0, 4.0, 100.0], (0.0, 0.2))
     2.8
     """
+    return _robust_mean("winsorized_mean", x, axis, skipna, winsor_limits(limits))
+
+
+def winsor_limits(limits: Any) -> tuple[float, float]:
+    """Checked ``(lower, upper)`` proportions of :func:`winsorized_mean`."""
     if isinstance(limits, tuple) or isinstance(limits, list):
         if len(limits) != 2:
             raise ValueError(f"limits: must be a float or a pair, got {limits!r}")
         lower, upper = limits
     else:
         lower = upper = limits
-    lo = 0.0 if lower is None else _proportion(lower, "limits")
-    hi = 0.0 if upper is None else _proportion(upper, "limits")
-    return _robust_mean("winsorized_mean", x, axis, skipna, (lo, hi))
+    return (0.0 if lower is None else _proportion(lower, "limits"),
+            0.0 if upper is None else _proportion(upper, "limits"))

@@ -710,8 +710,7 @@ def _make(op: Op) -> Callable[..., Any]:
     return lazy
 
 
-# Not (yet) on Dask: group ops (their output is not the input's shape) and the
-# robust means (no exact per-chunk combination written yet).
+# The registry's one-array ops; the group ops and robust means are below.
 for _op in OPS.values():
     if hasattr(hpcs, _op.name) and _op.shape_kind != "other" and _op.family != "robust_mean":
         globals()[_op.name] = _make(_op)
@@ -771,3 +770,96 @@ def detect_anomalies(x: Any, threshold: float = 3.0, *, method: str = "zscore",
 
 
 __all__ += ["rolling_cov", "rolling_corr", "detect_anomalies"]
+
+
+# -- trimmed / winsorized means: the cut points by selection, then exact sums
+
+
+def _trim_plan(stats: Sequence[tuple], kind: str, lower: float, upper: float,
+               skipna: bool) -> Any:
+    """trim_body.h's (count, lo, hi) of the kept ranks; None: the mean is NaN."""
+    count = builtins.sum(p[0] for p in stats)
+    if builtins.any(p[1] for p in stats) and not skipna:
+        return None
+    lo = int(lower * float(count))
+    hi = count - lo if kind == "trimmed_mean" else count - int(float(count) * upper)
+    if count == 0 or (kind == "trimmed_mean" and lo == hi):
+        return None
+    if lo > hi or (kind == "winsorized_mean" and lo >= hi):
+        raise ValueError(f"{kind}: the proportions to cut leave no value to average")
+    return count, lo, hi
+
+
+def _trim_rules(plan: Any) -> list:
+    """The ranks lo and hi - 1 as trim_body.h asks hpcs_quantile for them."""
+    if plan is None:
+        return [(0.0, "nearest")]
+    count, lo, hi = plan
+    denom = float(count - 1) if count > 1 else 1.0
+    return [(lo / denom, "nearest"), ((hi - 1) / denom, "nearest")]
+
+
+def _trim_part(block: np.ndarray, plan: Any, cuts: Any) -> Any:
+    """A block's exact sum of the values strictly between the cut points A
+    and B, and its counts of values <= A and < B."""
+    if plan is None:
+        return None
+    (a, _), (b, _) = cuts[1]
+    vals, _ = _values(block, None)
+    if a == b:
+        return np.zeros(0), 0, 0
+    terms, _ = _reduce._sum_partial(vals, (vals > a) & (vals < b))
+    return terms, int((vals <= a).sum()), int((vals < b).sum())
+
+
+def _trim_final(kind: str, plan: Any, cuts: Any, *parts: Any) -> float:
+    if plan is None:
+        return math.nan
+    count, lo, hi = plan
+    (a, _), (b, _) = cuts[1]
+    terms = _terms([p[0] for p in parts])
+    if a == b:
+        xs, ks = [a], [hi - lo]
+    else:
+        le_a, lt_b = builtins.sum(p[1] for p in parts), builtins.sum(p[2] for p in parts)
+        xs, ks = [a, b], [builtins.min(le_a, hi) - lo, hi - builtins.max(lt_b, lo)]
+    if kind == "trimmed_mean":
+        return _reduce._partials_muldiv(terms, xs, [builtins.max(k, 0) for k in ks], hi - lo)
+    xs, ks = xs + [a, b], ks + [lo, count - hi]
+    return _reduce._partials_muldiv(terms, xs, [builtins.max(k, 0) for k in ks], count)
+
+
+def _robust_mean(name: str) -> Callable[..., Any]:
+    from hpcs import _transform
+
+    plain = getattr(hpcs, name).__hpcs_plain__
+
+    @functools.wraps(plain)
+    def lazy(x: Any, cut: Any, axis: Any = None, *, skipna: bool = False) -> Any:
+        if _frame_kind(x):
+            return _on_frame(lambda _op, a, *args, **kw: lazy(a, *args, **kw), OPS[name], x,
+                             (cut,), {"axis": axis, "skipna": skipna})
+        x = _float_array(x)
+        plain(np.zeros(1, x.dtype), cut, skipna=skipna)  # checks the arguments now
+        if axis is not None:
+            return _reduce_lines(OPS[name], x, v.check_axis(axis, x.ndim), (cut,),
+                                 {"skipna": skipna})
+        lower, upper = ((_transform._proportion(cut, "proportiontocut"),) * 2
+                        if name == "trimmed_mean" else _transform.winsor_limits(cut))
+        d = dask.delayed
+        blocks = _blocks(x)
+        plan = d(_trim_plan)([d(_stats)(b, None) for b in blocks], name, lower, upper, skipna)
+        cuts = _select(blocks, d(_trim_rules)(plan), True)
+        parts = [d(_trim_part)(b, plan, cuts) for b in blocks]
+        return _from_delayed(d(_trim_final)(name, plan, cuts, *parts))
+
+    lazy.__doc__ = (f"Lazy :func:`hpcs.{name}` on a Dask array or DataFrame; computed, "
+                    "bit-identical to the in-memory call.  Over the whole array, the cut "
+                    "points are selected as :func:`median` is (no chunk gathered), then "
+                    "the kept values are summed exactly per chunk.\n\n" + (plain.__doc__ or ""))
+    return lazy
+
+
+trimmed_mean = _robust_mean("trimmed_mean")
+winsorized_mean = _robust_mean("winsorized_mean")
+__all__ += ["trimmed_mean", "winsorized_mean"]

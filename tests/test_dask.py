@@ -300,3 +300,37 @@ def test_detect_anomalies_any_chunking(method, window):
                                   window=window, axis=axis).compute()
         np.testing.assert_array_equal(got, hpcs.detect_anomalies(m, 1.5, method=method,
                                                                  window=window, axis=axis))
+
+
+@pytest.mark.parametrize("name,cuts", [("trimmed_mean", (0.0, 0.1, 0.5)),
+                                       ("winsorized_mean", (0.1, (0.05, 0.3), (0.5, 0.4)))])
+def test_robust_means_any_chunking(name, cuts):
+    # Ties at the cut points, cancellation, sums beyond DBL_MAX, infinities, NaN.
+    rng = np.random.default_rng(5)
+    datasets = [rng.normal(size=97) * 1e3 + 1e9, np.round(rng.normal(size=60)),
+                np.full(100, 1e308), np.array([1e308, -1e308, 1.0, 3.0] * 10),
+                np.array([1.0, np.inf, -np.inf, 2.0, 3.0, 4.0, 5.0]),
+                np.r_[rng.normal(size=50), [np.nan] * 3], np.zeros(0)]
+    cases = []
+    for x in datasets:
+        for dtype in (np.float64, np.float32):
+            with np.errstate(over="ignore"):
+                xx = x.astype(dtype)
+            for cut in cuts:
+                for skipna in (False, True):
+                    try:
+                        want = np.float64(getattr(hpcs, name)(xx, cut, skipna=skipna))
+                    except ValueError:
+                        with pytest.raises(ValueError):
+                            getattr(hd, name)(da.from_array(xx, chunks=7), cut,
+                                              skipna=skipna).compute()
+                        continue
+                    for chunks in _chunkings(xx.size):
+                        cases.append((getattr(hd, name)(da.from_array(xx, chunks=chunks), cut,
+                                                        skipna=skipna), want))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+    m = rng.normal(size=(6, 20))
+    _same_bits(getattr(hd, name)(da.from_array(m, chunks=(4, 7)), cuts[1], axis=1).compute(),
+               getattr(hpcs, name)(m, cuts[1], axis=1))

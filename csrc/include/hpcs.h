@@ -214,6 +214,11 @@ hpcs_status hpcs_sumsq_partial_f32(const float *x, int64_t n, const uint8_t *whe
 /* *out = the double nearest to (exact sum of terms) / divisor (ties to
  * even); divisor 0 gives NaN; non-finite terms follow the sum rules. */
 hpcs_status hpcs_partials_div(const double *terms, int64_t nterms, int64_t divisor, double *out);
+/* *out = the double nearest to (exact sum of terms + sum of x[i] * k[i]) /
+ * divisor, each product exact (k[i] >= 0): how the robust means combine
+ * their chunk terms with the copies of the cut points they keep
+ * (trimmed_mean, winsorized_mean give the same bits this way). */
+hpcs_status hpcs_partials_muldiv(const double *terms, int64_t nterms, const double *x, const int64_t *k, int64_t nx, int64_t divisor, double *out);
 /* ---- Transforms, cumulative scans, robust means, grouped reductions ------
  * Transforms write an output of x's layout and dtype (diff: (outer, n -
  * order, inner)); out must not overlap x.

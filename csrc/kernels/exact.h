@@ -270,4 +270,88 @@ HPCS_INLINE double xacc_div(const xacc *a, uint64_t k)
     return q;
 }
 
+
+/* ---- Exact sums with non-finite terms as flags ----------------------------
+ * What reductions, robust means and the partial-sums API (hpcs.h) share:
+ * one exact accumulator per slice, inf/NaN kept aside as IEEE would. */
+
+/* A chunk's exact sum, count and non-finite terms. */
+typedef struct xsum_part {
+    xacc acc;
+    double count;
+    int nan, pinf, ninf;
+} xsum_part;
+
+/* Add one term: exactly if finite, else as a flag. */
+HPCS_INLINE void xsum_put(xsum_part *p, double v)
+{
+    if (isfinite(v)) xacc_add(&p->acc, v);
+    else if (v != v) p->nan = 1;
+    else if (v > 0.0) p->pinf = 1;
+    else p->ninf = 1;
+}
+
+/* The sum of a slice holding non-finite terms, as IEEE/numpy: NaN if any
+ * NaN or both infinities, else the infinity. */
+HPCS_INLINE double special_sum(const xsum_part *p)
+{
+    if (p->nan || (p->pinf && p->ninf)) return NAN;
+    return p->pinf ? INFINITY : -INFINITY;
+}
+
+/* Merge the exact parts of a slice's chunks into parts[0]. */
+HPCS_INLINE void xsum_merge(xsum_part *parts, int64_t nchunks)
+{
+    for (int64_t c = 1; c < nchunks; c++) {
+        xacc_merge(&parts[0].acc, &parts[c].acc);
+        parts[0].count += parts[c].count;
+        parts[0].nan |= parts[c].nan;
+        parts[0].pinf |= parts[c].pinf;
+        parts[0].ninf |= parts[c].ninf;
+    }
+}
+
+/* Write the exact sum of p as at most HPCS_PARTIAL_MAX non-overlapping
+ * doubles, largest first (the first is the correctly rounded sum); a sum
+ * with non-finite terms, or too large for that many doubles, is one
+ * special term (NaN, +inf or -inf). */
+HPCS_INLINE void xsum_terms(const xsum_part *p, double *terms, int64_t *nterms)
+{
+    if (p->nan || p->pinf || p->ninf) {
+        terms[0] = special_sum(p);
+        *nterms = 1;
+        return;
+    }
+    xacc a = p->acc;
+    int64_t k = 0;
+    while (k < HPCS_PARTIAL_MAX) {
+        double t = xacc_round(&a);
+        if (t == 0.0) break;
+        if (!isfinite(t)) t = copysign(0x1.fffffffffffffp1023, t);
+        terms[k++] = t;
+        xacc_add_mul(&a, t, 1, 0, 1);
+    }
+    if (xacc_sign(&a) != 0) { /* |sum| beyond ~HPCS_PARTIAL_MAX * DBL_MAX */
+        terms[0] = xacc_sign(&p->acc) > 0 ? INFINITY : -INFINITY;
+        k = 1;
+    }
+    *nterms = k;
+}
+
+/* Add x * k exactly (k >= 0; a non-finite x counts as one such term). */
+HPCS_INLINE void xsum_put_mul(xsum_part *p, double x, int64_t k)
+{
+    if (k <= 0) return;
+    if (isfinite(x)) xacc_add_mul(&p->acc, x, (uint64_t)k, 0, 0);
+    else xsum_put(p, x);
+}
+
+/* The double nearest to (exact sum of p) / k, k >= 1; IEEE's inf/NaN when
+ * a term was not finite. */
+HPCS_INLINE double xsum_div(const xsum_part *p, int64_t k)
+{
+    if (p->nan || p->pinf || p->ninf) return special_sum(p);
+    return k == 1 ? xacc_round(&p->acc) : xacc_div(&p->acc, (uint64_t)k);
+}
+
 #endif

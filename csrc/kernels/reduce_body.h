@@ -84,12 +84,6 @@ typedef struct fsum_part {
     double hi, lo, err, count;
 } fsum_part;
 
-/* A chunk's exact sum, count and non-finite terms. */
-typedef struct xsum_part {
-    xacc acc;
-    double count;
-    int nan, pinf, ninf;
-} xsum_part;
 
 /* (hi, lo) += w: hi takes w with Knuth's TwoSum, lo takes its exact error
  * with a rounded add; *b accumulates |lo| after each add, so the rounding
@@ -151,62 +145,6 @@ HPCS_INLINE int certify(double hi, double lo, double E, double k, double *out)
     *out = q;
     /* X / k - q = (X - q k) / k lies within F / k of w / k. */
     return 2.0 * (w + F) < k * up && 2.0 * (w - F) > -k * dn;
-}
-
-/* Add one term: exactly if finite, else as a flag. */
-HPCS_INLINE void xsum_put(xsum_part *p, double v)
-{
-    if (isfinite(v)) xacc_add(&p->acc, v);
-    else if (v != v) p->nan = 1;
-    else if (v > 0.0) p->pinf = 1;
-    else p->ninf = 1;
-}
-
-/* The sum of a slice holding non-finite terms, as IEEE/numpy: NaN if any
- * NaN or both infinities, else the infinity. */
-HPCS_INLINE double special_sum(const xsum_part *p)
-{
-    if (p->nan || (p->pinf && p->ninf)) return NAN;
-    return p->pinf ? INFINITY : -INFINITY;
-}
-
-/* Merge the exact parts of a slice's chunks into parts[0]. */
-HPCS_INLINE void xsum_merge(xsum_part *parts, int64_t nchunks)
-{
-    for (int64_t c = 1; c < nchunks; c++) {
-        xacc_merge(&parts[0].acc, &parts[c].acc);
-        parts[0].count += parts[c].count;
-        parts[0].nan |= parts[c].nan;
-        parts[0].pinf |= parts[c].pinf;
-        parts[0].ninf |= parts[c].ninf;
-    }
-}
-
-/* Write the exact sum of p as at most HPCS_PARTIAL_MAX non-overlapping
- * doubles, largest first (the first is the correctly rounded sum); a sum
- * with non-finite terms, or too large for that many doubles, is one
- * special term (NaN, +inf or -inf). */
-HPCS_INLINE void xsum_terms(const xsum_part *p, double *terms, int64_t *nterms)
-{
-    if (p->nan || p->pinf || p->ninf) {
-        terms[0] = special_sum(p);
-        *nterms = 1;
-        return;
-    }
-    xacc a = p->acc;
-    int64_t k = 0;
-    while (k < HPCS_PARTIAL_MAX) {
-        double t = xacc_round(&a);
-        if (t == 0.0) break;
-        if (!isfinite(t)) t = copysign(0x1.fffffffffffffp1023, t);
-        terms[k++] = t;
-        xacc_add_mul(&a, t, 1, 0, 1);
-    }
-    if (xacc_sign(&a) != 0) { /* |sum| beyond ~HPCS_PARTIAL_MAX * DBL_MAX */
-        terms[0] = xacc_sign(&p->acc) > 0 ? INFINITY : -INFINITY;
-        k = 1;
-    }
-    *nterms = k;
 }
 
 #endif
@@ -430,8 +368,7 @@ HPCS_CLONES static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *ma
     xsum_part whole;
     st = HPCS_T(exact_sum)(&job, nthreads, &whole);
     if (st != HPCS_OK) return st;
-    if (whole.nan || whole.pinf || whole.ninf) *out = special_sum(&whole);
-    else *out = divide ? xacc_div(&whole.acc, (uint64_t)k) : xacc_round(&whole.acc);
+    *out = xsum_div(&whole, (int64_t)k);
     return HPCS_OK;
 }
 

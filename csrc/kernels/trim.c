@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "hpcs_internal.h"
+#include "exact.h"
 
 #define HPCS_BODY "trim_body.h"
 #include "instantiate.h"

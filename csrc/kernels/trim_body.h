@@ -7,7 +7,7 @@
  *   2. select the two order statistics A = sorted[lo] and B = sorted[hi-1]
  *      that bound the kept ranks [lo, hi) with the public hpcs_quantile
  *      (method "nearest" at q = k / (count - 1) is exactly rank k);
- *   3. one more pass: the compensated sum of the values strictly between A
+ *   3. one more pass: the exact sum of the values strictly between A
  *      and B, and how many values are <= A and < B, which give how many
  *      copies of A and B the kept ranks hold.
  *
@@ -24,24 +24,6 @@
 #define TRIM_ONCE
 enum { TRIM_TRIMMED = 0, TRIM_WINSORIZED = 1 };
 
-/* Neumaier sum with a plain IEEE twin for inf/NaN data. */
-typedef struct trim_sum {
-    double s, c, plain;
-} trim_sum;
-
-HPCS_INLINE void trim_add(trim_sum *t, double v)
-{
-    const double s = t->s + v, vv = s - t->s;
-    t->c += (t->s - (s - vv)) + (v - vv);
-    t->s = s;
-    t->plain += v;
-}
-
-HPCS_INLINE double trim_total(const trim_sum *t)
-{
-    const double r = t->s + t->c;
-    return isfinite(r) ? r : t->plain;
-}
 #endif
 
 HPCS_CLONES static hpcs_status HPCS_T(trim_1d)(const void *xv, const uint8_t *mask, int64_t n,
@@ -85,27 +67,30 @@ HPCS_CLONES static hpcs_status HPCS_T(trim_1d)(const void *xv, const uint8_t *ma
     }
     if (st != HPCS_OK) goto done;
     const double A = ab[0], B = ab[1];
-    trim_sum t = {0.0, 0.0, 0.0};
+    /* Exact: the result is the kept values' sum rounded once, so it does
+     * not depend on their order (hpcs.dask combines chunks to these bits
+     * with hpcs_partials_muldiv). */
+    xsum_part t = {.count = 0.0};
+    xacc_init(&t.acc);
     if (A == B) {
-        trim_add(&t, (double)(hi - lo) * A);
+        xsum_put_mul(&t, A, hi - lo);
     } else {
         int64_t le_a = 0, lt_b = 0;
         for (int64_t i = 0; i < count; i++) {
             const double v = (double)x[i];
             le_a += v <= A;
             lt_b += v < B;
-            if (v > A && v < B) trim_add(&t, v);
+            if (v > A && v < B) xsum_put(&t, v);
         }
-        const int64_t ka = (le_a < hi ? le_a : hi) - lo, kb = hi - (lt_b > lo ? lt_b : lo);
-        if (ka > 0) trim_add(&t, (double)ka * A);
-        if (kb > 0) trim_add(&t, (double)kb * B);
+        xsum_put_mul(&t, A, (le_a < hi ? le_a : hi) - lo);
+        xsum_put_mul(&t, B, hi - (lt_b > lo ? lt_b : lo));
     }
     if (a->method == TRIM_TRIMMED) {
-        *out = trim_total(&t) / (double)(hi - lo);
+        *out = xsum_div(&t, hi - lo);
     } else {
-        if (lo > 0) trim_add(&t, (double)lo * A);
-        if (count - hi > 0) trim_add(&t, (double)(count - hi) * B);
-        *out = trim_total(&t) / (double)count;
+        xsum_put_mul(&t, A, lo);
+        xsum_put_mul(&t, B, count - hi);
+        *out = xsum_div(&t, count);
     }
 done:
     free(scratch);
