@@ -31,6 +31,7 @@ from __future__ import annotations
 import builtins
 import bisect
 import functools
+import inspect
 import math
 import operator
 from typing import Any, Callable, List, Optional, Sequence, Tuple
@@ -44,7 +45,7 @@ from dask.highlevelgraph import HighLevelGraph
 import hpcs
 from hpcs import _reduce
 from hpcs import _validate as v
-from hpcs._ops import OPS, Op
+from hpcs._ops import OPS, SPECIAL, Op
 
 __all__ = [name for name, op in OPS.items()
            if op.shape_kind != "other" and op.family != "robust_mean"]
@@ -726,7 +727,18 @@ def _pair(name: str) -> Callable[..., Any]:
 
     @functools.wraps(plain)
     def lazy(x: Any, y: Any, window: Any, *, min_periods: Any = None, center: bool = False,
-             axis: int = -1, **kwargs: Any) -> da.Array:
+             axis: int = -1, **kwargs: Any) -> Any:
+        kind = _frame_kind(x)
+        if kind:  # §9: column by column (y's column of the same name), index kept
+            import dask.dataframe as dd
+
+            kw = dict(kwargs, min_periods=min_periods, center=center)
+            if kind == "DataFrame":
+                return dd.concat([lazy(x[c], y[c] if _frame_kind(y) == "DataFrame" else y,
+                                       window, **kw) for c in x.columns], axis=1)
+            ys = y.to_dask_array(lengths=True) if _frame_kind(y) else y
+            res = lazy(x.to_dask_array(lengths=True), ys, window, axis=0, **kw)
+            return dd.from_dask_array(res, columns=x.name, index=x.index)
         return _rolling_on([x, y], name, "rolling_pair", plain, window, (), axis, center,
                            min_periods, kwargs)
 
@@ -748,6 +760,10 @@ def detect_anomalies(x: Any, threshold: float = 3.0, *, method: str = "zscore",
     (mean/std or median/MAD) of this module, then the flags chunk by chunk."""
     from hpcs import _anomaly
 
+    if _frame_kind(x):
+        return _on_frame(lambda _op, a, *args, **kw: detect_anomalies(a, *args, **kw),
+                         SPECIAL["detect_anomalies"], x, (threshold,),
+                         {"method": method, "window": window, "axis": axis})
     plain = hpcs.detect_anomalies.__hpcs_plain__
     x = _float_array(x)
     plain(np.zeros((1,) * builtins.max(x.ndim, 1), x.dtype), threshold, method=method,
@@ -834,8 +850,15 @@ def _robust_mean(name: str) -> Callable[..., Any]:
 
     plain = getattr(hpcs, name).__hpcs_plain__
 
+    sig = inspect.signature(plain)
+    cut_name = list(sig.parameters)[1]  # proportiontocut / limits
+
     @functools.wraps(plain)
-    def lazy(x: Any, cut: Any, axis: Any = None, *, skipna: bool = False) -> Any:
+    def lazy(*call: Any, **kw: Any) -> Any:
+        bound = sig.bind(*call, **kw)
+        bound.apply_defaults()
+        x, cut = bound.arguments["x"], bound.arguments[cut_name]
+        axis, skipna = bound.arguments["axis"], bound.arguments["skipna"]
         if _frame_kind(x):
             return _on_frame(lambda _op, a, *args, **kw: lazy(a, *args, **kw), OPS[name], x,
                              (cut,), {"axis": axis, "skipna": skipna})
@@ -863,3 +886,198 @@ def _robust_mean(name: str) -> Callable[..., Any]:
 trimmed_mean = _robust_mean("trimmed_mean")
 winsorized_mean = _robust_mean("winsorized_mean")
 __all__ += ["trimmed_mean", "winsorized_mean"]
+
+
+# -- transforms and scans without gathering a line: statistics, then chunks;
+#    scans as a chain of chunks along the axis
+
+
+def _apply_transform(block: np.ndarray, shift: Any, spread: Any) -> np.ndarray:
+    """transform_body.h's ``(T)(((double)x - shift) / spread)``, a zero
+    spread read as NaN."""
+    shift = np.asarray(shift, np.float64)
+    spread = np.asarray(spread, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (block.astype(np.float64) - shift) / np.where(spread == 0.0, np.nan, spread)
+    return z.astype(block.dtype)
+
+
+def _extreme_or_nan(parts: Sequence[tuple], is_max: bool, skipna: bool) -> float:
+    """min/max of the parts, NaN where :func:`hpcs.min` would raise
+    (normalize_minmax of a slice without valid value is NaN)."""
+    if builtins.any(p[1] for p in parts) or (not skipna and builtins.any(p[2] for p in parts)):
+        return _extreme_total(parts, is_max, skipna, "")
+    return math.nan
+
+
+def _transform(name: str) -> Callable[..., Any]:
+    plain = getattr(hpcs, name).__hpcs_plain__
+
+    @functools.wraps(plain)
+    def lazy(x: Any, axis: Any = None, **kwargs: Any) -> Any:
+        if _frame_kind(x):
+            return _on_frame(lambda _op, a, *args, **kw: lazy(a, *args, **kw), OPS[name], x,
+                             (), dict(kwargs, axis=0 if axis is None else axis))
+        x = _float_array(x)
+        plain(np.zeros((1,) * builtins.max(x.ndim, 1), x.dtype), axis=None, **kwargs)  # checks
+        skipna = bool(kwargs.get("skipna", False))
+        if axis is not None and x.ndim > 1:
+            # Statistics per line along the axis: each line in one chunk.
+            return _whole_axis(OPS[name], x, axis=axis, **kwargs)
+        if axis is not None:
+            v.check_axis(axis, x.ndim)
+        if name == "zscore":
+            stats = [mean(x, skipna=skipna), std(x, skipna=skipna, ddof=kwargs.get("ddof", 0))]
+        elif name == "robust_zscore":
+            stats = [median(x, skipna=skipna), mad(x, skipna=skipna, scale="normal")]
+        else:
+            parts = [[dask.delayed(_extreme_part)(b, None, m) for b in _blocks(x)]
+                     for m in (False, True)]
+            lo, hi = (_from_delayed(dask.delayed(_extreme_or_nan)(p, m, skipna))
+                      for p, m in zip(parts, (False, True)))
+            stats = [lo, hi - lo]
+        return da.map_blocks(_apply_transform, x, *stats, dtype=x.dtype)
+
+    lazy.__doc__ = (f"Lazy :func:`hpcs.{name}` on a Dask array or DataFrame; computed, "
+                    "bit-identical to the in-memory call: the exact statistics of this "
+                    "module, then each chunk transformed where it is.\n\n"
+                    + (plain.__doc__ or ""))
+    return lazy
+
+
+def _chain(x: da.Array, ax: int, step: Callable, label: str, reverse: bool = False) -> da.Array:
+    """Blocks along ``ax`` in order (or reversed): ``step(context, block)``
+    gives the output block and the context of the next one (None first)."""
+    token = tokenize(x, label, ax, reverse)
+    name = f"hpcs-{label}-{token}"
+    nb = x.numblocks[ax]
+    graph: dict = {}
+    for idx in np.ndindex(*x.numblocks):
+        i = idx[ax]
+        prev = i + 1 if reverse else i - 1
+        ctx = None
+        if 0 <= prev < nb:
+            ctx = (operator.getitem, (f"{name}-step",) + idx[:ax] + (prev,) + idx[ax + 1:], 1)
+        graph[(f"{name}-step",) + idx] = (step, ctx, (x.name,) + idx)
+        graph[(name,) + idx] = (operator.getitem, (f"{name}-step",) + idx, 0)
+    hlg = HighLevelGraph.from_collections(name, graph, dependencies=[x])
+    return da.Array(hlg, name, x.chunks, dtype=x.dtype)
+
+
+def _cum_step(func: Callable, ax: int, skipna: bool, ctx: Any,
+              block: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """cummin/cummax of a block behind the running extreme so far (one
+    value per line, NaN for none yet), by the in-memory kernel."""
+    if ctx is None:
+        out = func(block, axis=ax, skipna=skipna)
+        full = out
+    else:
+        full = func(np.concatenate([ctx, block], axis=ax), axis=ax, skipna=skipna)
+        out = full[_along(full.ndim, ax, slice(1, None))]
+    if full.shape[ax] == 0:
+        return out, ctx
+    if not skipna:
+        return out, full[_along(full.ndim, ax, slice(-1, None))]
+    # The last non-NaN output along the axis (NaN where there is none).
+    valid = ~np.isnan(full)
+    last = full.shape[ax] - 1 - np.flip(valid, ax).argmax(axis=ax)
+    vals = np.take_along_axis(full, np.expand_dims(last, ax), ax)
+    return out, np.where(np.expand_dims(valid.any(axis=ax), ax), vals, np.nan)
+
+
+def _fill_step(func: Callable, ax: int, limit: Any, backward: bool, ctx: Any,
+               block: np.ndarray) -> Tuple[np.ndarray, tuple]:
+    """ffill (bfill) of a block, then its leading (trailing) NaN run filled
+    from the last valid value before it (after it): ``ctx`` = (value or
+    NaN, NaNs between it and the block) per line."""
+    out = func(block, limit=limit, axis=ax)
+    b = np.flip(block, ax) if backward else block
+    n = b.shape[ax]
+    shape = list(b.shape)
+    shape[ax] = 1
+    if n == 0:
+        return out, ctx if ctx is not None else (np.full(shape, np.nan, b.dtype),
+                                                 np.zeros(shape, np.int64))
+    valid = ~np.isnan(b)
+    has = np.expand_dims(valid.any(axis=ax), ax)
+    first = np.where(has, np.expand_dims(valid.argmax(axis=ax), ax), n)
+    if ctx is not None:
+        value, gap = ctx
+        pos = np.arange(n).reshape([-1 if i == ax else 1 for i in range(b.ndim)])
+        fill = (pos < first) & ~np.isnan(value)
+        if limit is not None:
+            fill &= gap + pos + 1 <= limit
+        o = np.flip(out, ax) if backward else out
+        o = np.where(fill, value.astype(b.dtype), o)
+        out = np.flip(o, ax) if backward else o
+    # Context of the next block: this block's last valid value and the NaNs after it.
+    last = np.expand_dims(n - 1 - np.flip(valid, ax).argmax(axis=ax), ax)
+    value = np.where(has, np.take_along_axis(b, last, ax), np.nan)
+    gap = np.where(has, n - 1 - last, n)
+    if ctx is not None:
+        value = np.where(has, value, ctx[0])
+        gap = np.where(has, gap, ctx[1] + n)
+    return out, (value, gap)
+
+
+def _scan(name: str) -> Callable[..., Any]:
+    plain = getattr(hpcs, name).__hpcs_plain__
+
+    @functools.wraps(plain)
+    def lazy(x: Any, *args: Any, **kwargs: Any) -> Any:
+        if _frame_kind(x):
+            return _on_frame(lambda _op, a, *ar, **kw: lazy(a, *ar, **kw), OPS[name], x, args,
+                             kwargs)
+        x = _float_array(x)
+        if x.ndim == 0:
+            plain(np.zeros(()), *args, **kwargs)  # raises as in memory
+        plain(np.zeros((1,) * x.ndim, x.dtype), *args, **kwargs)  # checks the arguments now
+        if name in ("cummin", "cummax"):
+            axis = args[0] if args else kwargs.get("axis", -1)
+            ax = v.check_axis(axis, x.ndim)
+            step = functools.partial(_cum_step, plain, ax, bool(kwargs.get("skipna", False)))
+            return _chain(x, ax, step, name)
+        ax = v.check_axis(kwargs.get("axis", -1), x.ndim)
+        limit = kwargs.get("limit")
+        step = functools.partial(_fill_step, plain, ax, limit, name == "bfill")
+        return _chain(x, ax, step, name, reverse=name == "bfill")
+
+    lazy.__doc__ = (f"Lazy :func:`hpcs.{name}` on a Dask array or DataFrame; computed, "
+                    "bit-identical to the in-memory call: the chunks along the axis run in "
+                    "order, each given what it needs of the ones before it (one value per "
+                    "line).\n\n" + (plain.__doc__ or ""))
+    return lazy
+
+
+def clip(x: Any, lo: Any, hi: Any) -> Any:
+    plain = hpcs.clip.__hpcs_plain__
+    if _frame_kind(x):
+        return _on_frame(lambda _op, a, *args, **kw: clip(a, *args), OPS["clip"], x, (lo, hi), {})
+    x = _float_array(x)
+    plain(np.zeros(1, x.dtype), lo, hi)  # checks the arguments now
+    return x.map_blocks(plain, lo, hi, dtype=x.dtype)
+
+
+def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
+    plain = hpcs.diff.__hpcs_plain__
+    if _frame_kind(x):
+        return _on_frame(lambda _op, a, *args, **kw: diff(a, *args, **kw), OPS["diff"], x, (n,),
+                         {"axis": axis})
+    x = _float_array(x)
+    plain(np.zeros((2,) * builtins.max(x.ndim, 1), x.dtype), n, axis=axis)  # checks
+    ax = v.check_axis(axis, x.ndim)
+    # NumPy's repeated first differences, which the C kernel's bits are.
+    for _ in range(builtins.min(int(n), x.shape[ax] + 1)):
+        x = x[_along(x.ndim, ax, slice(1, None))] - x[_along(x.ndim, ax, slice(None, -1))]
+    return x
+
+
+clip.__doc__ = ("Lazy :func:`hpcs.clip` on a Dask array or DataFrame, chunk by chunk.\n\n"
+                + (hpcs.clip.__doc__ or ""))
+diff.__doc__ = ("Lazy :func:`hpcs.diff` on a Dask array or DataFrame: differences across "
+                "chunk borders by Dask's slicing, the in-memory call's bits.\n\n"
+                + (hpcs.diff.__doc__ or ""))
+zscore = _transform("zscore")
+robust_zscore = _transform("robust_zscore")
+normalize_minmax = _transform("normalize_minmax")
+cummin, cummax, ffill, bfill = (_scan(n) for n in ("cummin", "cummax", "ffill", "bfill"))

@@ -134,11 +134,12 @@ def test_reductions_over_an_axis_and_where():
     dx = da.from_array(x, chunks=(4, 7))
     for op in REDUCTIONS:
         args = (0.25,) if op.name == "quantile" else ()
+        kw = dict(op.variants[0]) if op.family == "robust_mean" else {}
         for axis in (0, 1, -1):
-            _same_bits(getattr(hd, op.name)(dx, *args, axis=axis).compute(),
-                       getattr(hpcs, op.name)(x, *args, axis=axis))
-        _same_bits(getattr(hd, op.name)(dx, *args).compute(),
-                   np.float64(getattr(hpcs, op.name)(x, *args)))
+            _same_bits(getattr(hd, op.name)(dx, *args, axis=axis, **kw).compute(),
+                       getattr(hpcs, op.name)(x, *args, axis=axis, **kw))
+        _same_bits(getattr(hd, op.name)(dx, *args, **kw).compute(),
+                   np.float64(getattr(hpcs, op.name)(x, *args, **kw)))
         if op.takes_where:
             mask = x > -0.5
             _same_bits(getattr(hd, op.name)(dx, where=mask).compute(),
@@ -334,3 +335,36 @@ def test_robust_means_any_chunking(name, cuts):
     m = rng.normal(size=(6, 20))
     _same_bits(getattr(hd, name)(da.from_array(m, chunks=(4, 7)), cuts[1], axis=1).compute(),
                getattr(hpcs, name)(m, cuts[1], axis=1))
+
+
+TRANSFORMS = [("zscore", {}), ("zscore", {"skipna": True, "ddof": 1}),
+              ("robust_zscore", {}), ("robust_zscore", {"skipna": True}),
+              ("normalize_minmax", {}), ("normalize_minmax", {"skipna": True}),
+              ("cummin", {}), ("cummin", {"skipna": True}), ("cummax", {"skipna": True}),
+              ("ffill", {}), ("ffill", {"limit": 2}), ("ffill", {"limit": 25}),
+              ("bfill", {}), ("bfill", {"limit": 3}), ("clip", {"lo": -5e5, "hi": 1e6}),
+              ("diff", {}), ("diff", {"n": 3})]
+
+
+@pytest.mark.parametrize("name,kwargs", TRANSFORMS,
+                         ids=[f"{n}-{'-'.join(map(str, k.values()))}" for n, k in TRANSFORMS])
+def test_transforms_and_scans_any_chunking(name, kwargs):
+    # Statistics over the chunks, then each chunk where it is; scans carry one
+    # value per line from chunk to chunk (NaN runs longer than chunks and limits).
+    cases = []
+    for dtype in (np.float64, np.float32):
+        x = _data(dtype=dtype, seed=8)
+        want = getattr(hpcs, name)(x, **kwargs)
+        for chunks in CHUNKINGS + [1]:
+            cases.append((getattr(hd, name)(da.from_array(x, chunks=chunks), **kwargs), want))
+    m = _data(seed=9)[:78].reshape(6, 13)
+    m[4] = np.nan
+    for axis in (0, 1):
+        if name == "clip":
+            continue
+        want = getattr(hpcs, name)(m, **kwargs, axis=axis)
+        cases.append((getattr(hd, name)(da.from_array(m, chunks=(4, 5)), **kwargs, axis=axis),
+                      want))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, w) in zip(got, cases):
+        _same_bits(g, w)
