@@ -1,7 +1,8 @@
 """Correctness self-test bundled with the package (``hpcs test``).
 
-Known answers, then every registered operation against its slow reference
-twin on random data with NaN and inf, in float64 and float32, 1-D and 2-D.
+Known answers, then every registered operation (the core's and §4's) against
+its slow reference twin on random data with NaN and inf, in float64 and
+float32, 1-D and 2-D.
 Needs nothing but the installed package.
 """
 
@@ -13,7 +14,7 @@ from typing import Any, Callable, Iterator, Optional
 import numpy as np
 
 import hpcs
-from hpcs._ops import CORE as OPS, Op  # §4 ops: checked by tests/test_extended.py
+from hpcs._ops import OPS, SPECIAL, Op
 
 Check = tuple[str, Callable[[], bool]]
 
@@ -59,16 +60,42 @@ def _same(got: Any, exp: Any, rtol: float) -> bool:
                 and np.allclose(g[finite], e[finite], rtol=rtol, atol=1e-12))
 
 
-def _against_reference(op: Op, x: np.ndarray) -> bool:
-    variant = dict(op.variants[-1])
-    q = variant.pop("q", None)
+def group_codes(size: int) -> np.ndarray:
+    """Deterministic group codes 0..11, some -1 (left out)."""
+    return (np.arange(size) * 7919) % 13 - 1
+
+
+def call(op: Op, x: Any, axis: Optional[int] = None, variant: Optional[dict] = None,
+         fast: bool = True) -> Any:
+    """``op`` (or its reference twin) on ``x`` with ``variant`` (default: its
+    last one), by the call convention of its family: rolling ops over
+    windows of 7 with min_periods 3, pair ops against a second series made
+    from x, group ops with :func:`group_codes`."""
+    func = op.fast if fast else op.reference
+    kw = dict(op.variants[-1] if variant is None else variant)
+    along = -1 if axis is None else axis
+    q = kw.pop("q", None)
     args = () if q is None else (q,)
-    rtol = 1e-5 if x.dtype == np.float32 else 1e-10
+    if op.family == "group":
+        return func(x, group_codes(np.size(x)), **kw)
+    if op.name == "clip":
+        return func(x, **kw)
+    if op.family == "rolling_pair":
+        y = np.asarray(x)[..., ::-1] * 0.5 + 1.0
+        return func(x, y, 7, min_periods=3, axis=along, **kw)
     if op.rolling:
-        kw = {**variant, "min_periods": 3, "axis": -1}
-        return _same(op.fast(x, 7, *args, **kw), op.reference(x, 7, *args, **kw), rtol)
-    kw = {**variant, "skipna": True, "axis": -1 if x.ndim > 1 else None}
-    return _same(op.fast(x, *args, **kw), op.reference(x, *args, **kw), rtol)
+        return func(x, 7, *args, min_periods=3, axis=along, **kw)
+    if op.family in ("cumulative", "ewm") or op.name == "diff":
+        return func(x, axis=along, **kw)
+    if op.family == "anomaly":
+        return func(x, 2.0, axis=along, **kw)
+    return func(x, *args, axis=axis, skipna=kw.pop("skipna", True), **kw)
+
+
+def _against_reference(op: Op, x: np.ndarray) -> bool:
+    rtol = 1e-5 if x.dtype == np.float32 else 1e-10
+    axis = -1 if op.rolling or x.ndim > 1 else None
+    return _same(call(op, x, axis), call(op, x, axis, fast=False), rtol)
 
 
 def _random_checks(seed: int = 0) -> Iterator[Check]:
@@ -77,7 +104,7 @@ def _random_checks(seed: int = 0) -> Iterator[Check]:
     x[rng.integers(0, 500, 40)] = np.nan
     x[[10, 20]] = [np.inf, -np.inf]
     m = rng.standard_normal((6, 80))
-    for op in OPS.values():
+    for op in [*OPS.values(), *SPECIAL.values()]:
         for label, data in (("f64", x), ("f32", x.astype(np.float32)), ("2-D", m)):
             yield f"{op.name} vs reference ({label})", \
                 lambda op=op, data=data: _against_reference(op, data)

@@ -19,6 +19,7 @@ from hypothesis.extra import numpy as hnp
 
 import hpcs
 from hpcs._ops import EXTENDED, OPS, Op
+from hpcs._selftest import call as _call, group_codes as _codes
 from util import array_cases, assert_same, tolerance, assert_bits_same_for_any_thread_count
 
 CASES = list(array_cases())
@@ -28,25 +29,6 @@ ELEMENTS = st.one_of(st.floats(-1e6, 1e6), st.just(np.nan), st.just(np.inf), st.
 SERIES = hnp.arrays(np.float64, st.integers(0, 40), elements=ELEMENTS)
 #: Fewer examples than the default profile: these tests are many and cheap ones suffice.
 FEW = settings(max_examples=25, deadline=None)
-
-
-def _codes(size: int) -> np.ndarray:
-    """Deterministic codes 0..11 with some -1 (left out)."""
-    return (np.arange(size) * 7919) % 13 - 1
-
-
-def _call(op: Op, x: Any, axis: Optional[int] = None, variant: Optional[dict] = None,
-          fast: bool = True) -> Any:
-    """op (or its reference twin) on x with ``variant`` (default: its last one)."""
-    func = op.fast if fast else op.reference
-    kw = dict(op.variants[-1] if variant is None else variant)
-    if op.family == "group":
-        return func(x, _codes(np.size(x)), **kw)
-    if op.name == "clip":
-        return func(x, **kw)
-    if op.family in ("cumulative",) or op.name == "diff":
-        return func(x, axis=-1 if axis is None else axis, **kw)
-    return func(x, axis=axis, skipna=kw.pop("skipna", True), **kw)
 
 
 def _result(func: Any) -> Any:
