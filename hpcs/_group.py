@@ -3,7 +3,7 @@ group_max, group_count (contract §4), one pass over values and codes."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -20,24 +20,58 @@ _KERNELS = {op: {dtype: (getattr(lib, f"hpcs_group_{op}_{sfx}"), ctype)
             for op in ("sum", "mean", "var", "std", "min", "max", "count")}
 
 
-def _codes(groups: ArrayLike, size: int, ngroups: Optional[Any]) -> tuple[np.ndarray, int]:
-    """groups as a contiguous int64 array of ``size`` codes, and the number of groups."""
-    g = np.asarray(groups)
+def _checked(g: Any, size: int) -> Any:
+    """Codes (a NumPy or Dask array) checked: an integer dtype, one per value."""
     if g.size == 0 and g.dtype.kind == "f":  # an empty list
         g = g.astype(np.int64)
     if g.dtype.kind not in "iu":
         raise TypeError(f"groups: must be integer codes, got dtype {g.dtype}")
     if g.size != size:
         raise ValueError(f"groups: {g.size} codes for {size} values (one code per value)")
-    if g.dtype.kind == "u" and g.size and g.max() > v.INT64_MAX:
-        raise ValueError("groups: codes must fit in int64")
-    g = np.ascontiguousarray(g.ravel(), dtype=np.int64)
+    return g
+
+
+def _ngroups(ngroups: Optional[Any], top: Callable[[], Any]) -> int:
+    """The number of groups: ``ngroups`` checked, or ``top() + 1`` (the
+    largest code, -1 for none)."""
     if ngroups is None:
-        return g, max(int(g.max()) + 1 if g.size else 0, 0)
+        t = int(top())
+        if t > v.INT64_MAX:
+            raise ValueError("groups: codes must fit in int64")
+        return max(t + 1, 0)
     k = v._integer(ngroups, "ngroups")
     if k < 0:
         raise ValueError(f"ngroups: must be >= 0, got {k}")
-    return g, k  # the kernel refuses a code >= k (HPCS_ERR_ARG): no extra pass here
+    return k
+
+
+def _codes(groups: ArrayLike, size: int, ngroups: Optional[Any]) -> tuple[np.ndarray, int]:
+    """groups as a contiguous int64 array of ``size`` codes, and the number of groups."""
+    g = _checked(np.asarray(groups), size)
+    if g.dtype.kind == "u" and g.size and g.max() > v.INT64_MAX:
+        raise ValueError("groups: codes must fit in int64")
+    g = np.ascontiguousarray(g.ravel(), dtype=np.int64)
+    # The kernel refuses a code >= k (HPCS_ERR_ARG): no extra pass here.
+    return g, _ngroups(ngroups, lambda: g.max() if g.size else -1)
+
+
+def _not_below(k: int) -> ValueError:
+    return ValueError(f"groups: a code is not below ngroups={k}")
+
+
+def _check(rc: int, op: str, k: int) -> None:
+    if rc == lib.HPCS_ERR_ARG:
+        raise _not_below(k)
+    check(rc, f"group_{op}")
+
+
+def _typed(out: np.ndarray, op: str, dtype: np.dtype) -> np.ndarray:
+    """The result's dtype: int64 counts, float32 for float32 input, else float64."""
+    if op == "count":
+        return out.astype(np.int64, copy=False)
+    if dtype == np.float32:
+        return out.astype(np.float32)
+    return out
 
 
 def _group(op: str, x: ArrayLike, groups: ArrayLike, ngroups: Any, skipna: bool,
@@ -49,12 +83,54 @@ def _group(op: str, x: ArrayLike, groups: ArrayLike, ngroups: Any, skipna: bool,
     optr = _from_buffer("int64_t[]" if op == "count" else "double[]", out, True)
     rc = func(_from_buffer(ctype, arr), _from_buffer("int64_t[]", codes), arr.size, k, *params,
               _SKIPNA if skipna else 0, optr)
-    if rc == lib.HPCS_ERR_ARG:
-        raise ValueError(f"groups: a code is not below ngroups={k}")
+    _check(rc, op, k)
+    return _typed(out, op, arr.dtype)
+
+
+# -- part tables (hpcs.h, "Part tables"): the same arithmetic, one part at a
+# time, for hpcs.dask.
+
+_OP_CODES = {op: getattr(lib, f"HPCS_GROUP_{op.upper()}")
+             for op in ("sum", "mean", "var", "std", "min", "max", "count")}
+_ACCUMULATE = {dtype: (getattr(lib, f"hpcs_group_accumulate_{sfx}"), ctype)
+               for dtype, (ctype, sfx) in C_TYPES.items()}
+
+
+def _parts(n: int, ngroups: int) -> tuple[int, int]:
+    """(part_len, nparts): part p covers [p * part_len, min(n, (p + 1) * part_len))."""
+    part_len, nparts = ffi.new("int64_t *"), ffi.new("int64_t *")
+    check(lib.hpcs_group_parts(n, ngroups, part_len, nparts), "group_parts")
+    return int(part_len[0]), int(nparts[0])
+
+
+def _new_table(op: str, ngroups: int) -> np.ndarray:
+    """An empty part table (4 * ngroups doubles)."""
+    table = np.empty(4 * ngroups)
+    check(lib.hpcs_group_table_init(ngroups, _OP_CODES[op], _from_buffer("double[]", table,
+                                                                         True)),
+          "group_table_init")
+    return table
+
+
+def _accumulate(table: np.ndarray, op: str, x: np.ndarray, codes: np.ndarray,
+                skipna: bool) -> None:
+    """Continue ``table``'s pass over the next values of its part: ``x``
+    contiguous float64/float32, ``codes`` contiguous int64, the same length."""
+    func, ctype = _ACCUMULATE[x.dtype]
+    k = table.size // 4
+    rc = func(_from_buffer(ctype, x), _from_buffer("int64_t[]", codes), x.size, k, _OP_CODES[op],
+              _SKIPNA if skipna else 0, _from_buffer("double[]", table, True))
+    _check(rc, op, k)
+
+
+def _finish(tables: list, op: str, ngroups: int, ddof: int, dtype: np.dtype) -> np.ndarray:
+    """Merge the parts' tables (in part order) and finalise, as group_<op>."""
+    merged = np.concatenate(tables) if len(tables) > 1 else tables[0].copy()
+    out = np.empty(ngroups)
+    rc = lib.hpcs_group_finish(_from_buffer("double[]", merged, True), len(tables), ngroups,
+                               _OP_CODES[op], ddof, _from_buffer("double[]", out, True))
     check(rc, f"group_{op}")
-    if op != "count" and arr.dtype == np.float32:
-        return out.astype(np.float32)
-    return out
+    return _typed(out, op, dtype)
 
 
 _DOC = """

@@ -15,7 +15,9 @@ in-memory function on the computed input, for any chunking and scheduler:
   array narrow a bracket of order-preserving keys with per-chunk histograms
   of counts, then select among the few values left in it (no chunk is
   gathered); reductions over one axis of an N-D array bring each line along
-  that axis together (one chunk along it) and run the in-memory function.
+  that axis together (one chunk along it) and run the in-memory function;
+- group ops fill the in-memory kernel's per-part tables chunk by chunk and
+  merge them in part order (hpcs/_dask_group.py).
 
 >>> import dask.array as da, numpy as np, hpcs, hpcs.dask
 >>> x = np.arange(20.0)
@@ -711,7 +713,8 @@ def _make(op: Op) -> Callable[..., Any]:
     return lazy
 
 
-# The registry's one-array ops; the group ops and robust means are below.
+# The registry's one-array ops; the robust means and the rest of §4 are below,
+# group ops: per-part tables, see hpcs/_dask_group.py.
 for _op in OPS.values():
     if hasattr(hpcs, _op.name) and _op.shape_kind != "other" and _op.family != "robust_mean":
         globals()[_op.name] = _make(_op)
@@ -1081,3 +1084,11 @@ zscore = _transform("zscore")
 robust_zscore = _transform("robust_zscore")
 normalize_minmax = _transform("normalize_minmax")
 cummin, cummax, ffill, bfill = (_scan(n) for n in ("cummin", "cummax", "ffill", "bfill"))
+
+from hpcs import _dask_group  # noqa: E402  (needs _float_array above)
+
+for _op in OPS.values():
+    if _op.family == "group":
+        globals()[_op.name] = _dask_group.make(_op.name[len("group_"):], _float_array)
+        __all__.append(_op.name)
+del _op

@@ -231,6 +231,9 @@ def test_distributed_cluster(cluster_client):
                        ("std", ())):
         cases.append((getattr(hd, name)(dx, *args, skipna=True),
                       np.asarray(getattr(hpcs, name)(x, *args, skipna=True), np.float64)))
+    codes = np.arange(400) % 7 - 1
+    cases.append((hd.group_var(dx, da.from_array(codes, chunks=90), ngroups=6, ddof=1),
+                  hpcs.group_var(x, codes, ngroups=6, ddof=1)))
     got = cluster_client.gather(cluster_client.compute([c[0] for c in cases]))
     for g, (_, want) in zip(got, cases):
         _same_bits(g, want)
@@ -368,3 +371,127 @@ def test_transforms_and_scans_any_chunking(name, kwargs):
     got = dask.compute(*[c[0] for c in cases], scheduler="threads")
     for g, (_, w) in zip(got, cases):
         _same_bits(g, w)
+
+
+# -- group operations: per-part tables, merged in part order as in memory
+
+GROUPS = [op for op in OPS.values() if op.family == "group"]
+PART = 1 << 16  # HPCS_CHUNK: a part's length for few groups
+
+
+def _group_data(n, dtype=np.float64, seed=8):
+    """Values 1e9 + N(0,1) in 6 groups: 0 with NaN scattered, 1 empty,
+    2 with +inf, 3 with +-inf, 4 all NaN, 5 finite; code -1 (left out) too."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n) + 1e9
+    codes = rng.integers(-1, 6, size=n)
+    codes[codes == 1] = 0
+    x[(rng.random(n) < 0.05) & (codes <= 0)] = np.nan
+    x[codes == 4] = np.nan
+    for g, vals in ((2, [np.inf]), (3, [np.inf, -np.inf])):
+        where = np.flatnonzero(codes == g)[-len(vals):]
+        x[where] = vals[:where.size]
+    return x.astype(dtype), codes
+
+
+def _group_kwargs(op, skipna):
+    kwargs = {"skipna": skipna}
+    if op.name in ("group_var", "group_std"):
+        kwargs["ddof"] = 1
+    return kwargs
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_group_any_chunking(dtype):
+    cases = []
+    for n, chunkings in ((80, _chunkings(80) + [1, 3]),
+                         (3 * PART + 123, [PART - 5, 20_011,
+                                           (0, 70_000, 1, 3, 0, 3 * PART + 123 - 70_004)]),
+                         (0, [0])):
+        x, codes = _group_data(n, dtype)
+        for op in GROUPS:
+            for skipna in (True, False):
+                for ngroups in (None, 9):
+                    kwargs = dict(_group_kwargs(op, skipna), ngroups=ngroups)
+                    want = getattr(hpcs, op.name)(x, codes, **kwargs)
+                    for chunks in chunkings:
+                        dx = da.from_array(x, chunks=chunks)
+                        got = getattr(hd, op.name)(dx, codes, **kwargs)
+                        assert isinstance(got, da.Array) and got.shape == want.shape
+                        cases.append((got, want))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+
+
+def test_group_codes_as_dask_nd_and_frames():
+    x, codes = _group_data(2 * PART + 7, seed=9)
+    want = hpcs.group_mean(x, codes)
+    # Codes chunked unlike the values, with negatives and another dtype.
+    dg = da.from_array(codes.astype(np.int32), chunks=(PART + 3, 5, PART - 1))
+    dx = da.from_array(x, chunks=50_000)
+    _same_bits(hd.group_mean(dx, dg).compute(), want)
+    _same_bits(hd.group_count(dx, dg.astype(np.uint16) % 3).compute(),
+               hpcs.group_count(x, codes.astype(np.uint16) % 3))
+    # N-D values and codes, flattened in C order as in memory.
+    x2, c2 = x[:-7].reshape(4, -1), codes[:-7].reshape(4, -1)
+    _same_bits(hd.group_var(da.from_array(x2, chunks=(3, 10_000)),
+                            da.from_array(c2, chunks=(1, 7_000))).compute(),
+               hpcs.group_var(x2, c2))
+    _same_bits(hd.group_max(list(x[:9]), list(codes[:9])).compute(),
+               hpcs.group_max(x[:9], codes[:9]))
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    frame = dd.from_pandas(pd.DataFrame({"x": x[:500], "g": codes[:500]}), npartitions=4)
+    _same_bits(hd.group_sum(frame["x"], frame["g"], ngroups=6).compute(),
+               hpcs.group_sum(x[:500], codes[:500], ngroups=6))
+
+
+def test_group_checks():
+    x = da.from_array(np.arange(10.0), chunks=3)
+    codes = np.arange(10) % 3
+    with pytest.raises(ValueError):
+        hd.group_sum(x, codes[:-1])
+    with pytest.raises(TypeError):
+        hd.group_sum(x, codes.astype(float))
+    with pytest.raises(TypeError):
+        hd.group_sum(x, da.from_array(codes.astype(float), chunks=4))
+    with pytest.raises(ValueError):
+        hd.group_sum(x, codes, ngroups=-1)
+    with pytest.raises(ValueError):
+        hd.group_var(x, codes, ddof=-1)
+    # A code >= ngroups in a dask array of codes is found when computing.
+    lazy = hd.group_sum(x, da.from_array(codes, chunks=4), ngroups=2)
+    with pytest.raises(ValueError, match="ngroups=2"):
+        lazy.compute()
+    with pytest.raises(ValueError):  # ... and at the call for in-memory codes
+        hd.group_sum(x, codes, ngroups=2)
+    big = da.from_array(np.array([0, 2**63], np.uint64), chunks=1)
+    with pytest.raises(ValueError):
+        hd.group_sum(da.from_array(np.ones(2), chunks=1), big).compute()
+
+
+def test_group_part_tables_reproduce_the_whole_call():
+    # hpcs.h "Part tables": each part fed in arbitrary consecutive slices,
+    # the tables merged and finalised, is the in-memory call bit for bit.
+    from hpcs import _group
+
+    rng = np.random.default_rng(10)
+    assert _group._parts(2**40, 3)[1] == 256 and _group._parts(0, 3)[1] == 1
+    assert _group._parts(3 * PART + 1, 9000) == (72_000, 3)
+    for dtype in (np.float64, np.float32):
+        x, codes = _group_data(3 * PART + 1, dtype, seed=11)
+        for op in GROUPS:
+            kind = op.name[len("group_"):]
+            kwargs = _group_kwargs(op, True)
+            part_len, nparts = _group._parts(x.size, 6)
+            tables = []
+            for p in range(nparts):
+                s, t = p * part_len, min(x.size, (p + 1) * part_len)
+                table = _group._new_table(kind, 6)
+                cuts = np.unique(np.concatenate([[s, t], rng.integers(s, t, size=5)]))
+                for lo, hi in zip(cuts[:-1], cuts[1:]):
+                    _group._accumulate(table, kind, x[lo:hi], codes[lo:hi], True)
+                tables.append(table)
+            got = _group._finish(tables, kind, 6, kwargs.get("ddof", 0), x.dtype)
+            _same_bits(got, getattr(hpcs, op.name)(x, codes, **kwargs))

@@ -21,7 +21,7 @@ MODULES = sorted(f"hpcs.{p.stem}" for p in Path(hpcs.__file__).parent.glob("*.py
 
 
 #: Modules over an optional extra: their examples need it installed.
-OPTIONAL = {"hpcs.dask": "dask.array", "hpcs.pandas": "pandas"}
+OPTIONAL = {"hpcs.dask": "dask.array", "hpcs.pandas": "pandas", "hpcs._dask_group": "dask.array"}
 
 
 @pytest.mark.parametrize("name", ["hpcs", *MODULES])

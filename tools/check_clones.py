@@ -59,6 +59,9 @@ SCALAR: dict[str, str] = {
                         "block set-up only; the scalar recurrence gives no zmm work)",
     "rolling_corr_task": "as rolling_cov_task",
     "rolling_zscore_task": "as rolling_cov_task",
+    "hpcs_group_accumulate": "grouped pass: each value updates its own group's accumulator "
+                             "(scattered, one dependent step per value); group_task's vector "
+                             "registers come from its table initialisation only",
 }
 
 #: Clones whose baseline has more instructions than this contain a main loop

@@ -5,6 +5,8 @@
 #                  reference, bit for bit
 #   failmalloc     the LD_PRELOAD shim of tests/test_memory.py fails the
 #                  allocation it is told to; the library reports NOMEM
+#   group_parts    the public group part tables against hpcs_group_*, bit
+#                  for bit, and their argument checks
 #
 # usage: tools/run_ctests.sh [MESON_SETUP_ARGS...]   (e.g. -Dforce_isa=sse2)
 # needs: meson, ninja, a C compiler

@@ -274,6 +274,37 @@ hpcs_status hpcs_group_max_f64(const double *x, const int64_t *codes, int64_t n,
 hpcs_status hpcs_group_max_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, double *out);
 hpcs_status hpcs_group_count_f64(const double *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, int64_t *out);
 hpcs_status hpcs_group_count_f32(const float *x, const int64_t *codes, int64_t n, int64_t ngroups, uint32_t flags, int64_t *out);
+/* Part tables: the group_* calls above cut x into parts whose bounds depend
+ * only on (n, ngroups): part p is [p * part_len, min(n, (p + 1) * part_len)),
+ * nparts <= 256.  Each part fills a table of ngroups entries of 4 doubles
+ * (entry g at table[4 * g]):
+ *   sum, mean:  (count, Neumaier sum, its compensation, plain sum)
+ *   var, std:   (count, mean of x - shift, M2, shift = the first value)
+ *   min, max:   (count, extreme, NaN count, 0)
+ *   count:      (count, 0, 0, 0)
+ * The tables are merged in part order and finalised.  Computing them
+ * elsewhere (one part per worker, say) and finishing them here gives the
+ * group_* result bit for bit:
+ *   hpcs_group_table_init, then hpcs_group_accumulate over the part's values
+ *   in order, in as many consecutive slices as wanted (the same bits);
+ *   hpcs_group_finish(tables of parts 0..nparts-1, back to back, ...): merges
+ *   them into the first table (overwritten) and writes ngroups results
+ *   (count: as doubles).  op is an hpcs_group_op; var/std use ddof. */
+typedef enum hpcs_group_op {
+    HPCS_GROUP_SUM = 0,
+    HPCS_GROUP_MEAN = 1,
+    HPCS_GROUP_VAR = 2,
+    HPCS_GROUP_STD = 3,
+    HPCS_GROUP_MIN = 4,
+    HPCS_GROUP_MAX = 5,
+    HPCS_GROUP_COUNT = 6,
+    HPCS_GROUP_OP_COUNT = 7
+} hpcs_group_op;
+hpcs_status hpcs_group_parts(int64_t n, int64_t ngroups, int64_t *part_len, int64_t *nparts);
+hpcs_status hpcs_group_table_init(int64_t ngroups, int32_t op, double *table);
+hpcs_status hpcs_group_accumulate_f64(const double *x, const int64_t *codes, int64_t len, int64_t ngroups, int32_t op, uint32_t flags, double *table);
+hpcs_status hpcs_group_accumulate_f32(const float *x, const int64_t *codes, int64_t len, int64_t ngroups, int32_t op, uint32_t flags, double *table);
+hpcs_status hpcs_group_finish(double *tables, int64_t ntables, int64_t ngroups, int32_t op, int64_t ddof, double *out);
 /* ---- Exponential windows, rolling co-moments and z-scores ------------------
  * ewma/ewmvar/ewmstd: pandas Series.ewm(alpha=alpha, adjust, ignore_na,
  * min_periods).mean()/.var(bias)/.std(bias) along i, step for step (one

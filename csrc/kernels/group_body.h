@@ -17,14 +17,24 @@
  */
 #ifndef GROUP_ONCE
 #define GROUP_ONCE
-enum { GROUP_SUM = 0, GROUP_MEAN, GROUP_VAR, GROUP_STD, GROUP_MIN, GROUP_MAX, GROUP_COUNT };
+enum {
+    GROUP_SUM = HPCS_GROUP_SUM,
+    GROUP_MEAN = HPCS_GROUP_MEAN,
+    GROUP_VAR = HPCS_GROUP_VAR,
+    GROUP_STD = HPCS_GROUP_STD,
+    GROUP_MIN = HPCS_GROUP_MIN,
+    GROUP_MAX = HPCS_GROUP_MAX,
+    GROUP_COUNT = HPCS_GROUP_COUNT
+};
 #define GROUP_MAX_PARTS 256
 
 /* (count, sum, compensation, plain sum) or (count, mean - shift, m2, shift)
- * or (count, extreme, NaN count, -). */
+ * or (count, extreme, NaN count, -): the public table layout (hpcs.h,
+ * "Part tables"), so a table is 4 * ngroups doubles. */
 typedef struct group_acc {
     double n, a, b, c;
 } group_acc;
+_Static_assert(sizeof(group_acc) == 4 * sizeof(double), "a table entry is 4 doubles");
 
 HPCS_INLINE void group_twosum_add(double *sum, double *comp, double v)
 {
@@ -100,6 +110,62 @@ static double group_result(const group_acc *acc, int op, int64_t ddof)
         return acc->n;
     }
 }
+
+static void group_results(const group_acc *acc, int64_t ngroups, int op, int64_t ddof,
+                          double *out)
+{
+    for (int64_t g = 0; g < ngroups; g++) out[g] = group_result(&acc[g], op, ddof);
+}
+
+/* The part boundaries: part p is [p * part_len, min(n, (p + 1) * part_len)),
+ * a function of n and ngroups only. */
+static hpcs_status group_parts(int64_t n, int64_t ngroups, int64_t *part_len, int64_t *nparts)
+{
+    if (n < 0 || ngroups < 0) return HPCS_ERR_ARG;
+    int64_t len = ngroups > HPCS_CHUNK / 8 ? 8 * ngroups : HPCS_CHUNK;
+    int64_t count = n > 0 ? 1 + (n - 1) / len : 1;
+    if (count > GROUP_MAX_PARTS) {
+        len = 1 + (n - 1) / GROUP_MAX_PARTS;
+        count = 1 + (n - 1) / len;
+    }
+    *part_len = len;
+    *nparts = count;
+    return HPCS_OK;
+}
+
+/* Merge tables 1..ntables-1 into table 0, in order. */
+static void group_merge_tables(group_acc *tables, int64_t ntables, int64_t ngroups, int op)
+{
+    for (int64_t p = 1; p < ntables; p++)
+        for (int64_t g = 0; g < ngroups; g++)
+            group_merge(&tables[g], &tables[p * ngroups + g], op);
+}
+
+HPCS_API hpcs_status hpcs_group_parts(int64_t n, int64_t ngroups, int64_t *part_len,
+                                      int64_t *nparts)
+{
+    if (part_len == NULL || nparts == NULL) return HPCS_ERR_NULL;
+    return group_parts(n, ngroups, part_len, nparts);
+}
+
+HPCS_API hpcs_status hpcs_group_table_init(int64_t ngroups, int32_t op, double *table)
+{
+    if (ngroups < 0 || op < 0 || op >= HPCS_GROUP_OP_COUNT) return HPCS_ERR_ARG;
+    if (table == NULL && ngroups > 0) return HPCS_ERR_NULL;
+    group_init((group_acc *)table, ngroups, op);
+    return HPCS_OK;
+}
+
+HPCS_API hpcs_status hpcs_group_finish(double *tables, int64_t ntables, int64_t ngroups,
+                                       int32_t op, int64_t ddof, double *out)
+{
+    if (ntables < 1 || ngroups < 0 || ddof < 0 || op < 0 || op >= HPCS_GROUP_OP_COUNT)
+        return HPCS_ERR_ARG;
+    if ((tables == NULL || out == NULL) && ngroups > 0) return HPCS_ERR_NULL;
+    group_merge_tables((group_acc *)tables, ntables, ngroups, op);
+    group_results((const group_acc *)tables, ngroups, op, ddof, out);
+    return HPCS_OK;
+}
 #endif
 
 typedef struct HPCS_T(group_job) {
@@ -156,6 +222,31 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
     return HPCS_OK;
 }
 
+/* Continue the pass over len more values of one part into its table acc. */
+HPCS_INLINE hpcs_status HPCS_T(group_fill)(const T *x, const int64_t *c, int64_t len,
+                                           int64_t ngroups, group_acc *acc, int op, int skipna)
+{
+    switch (op) {
+    case GROUP_SUM:
+    case GROUP_MEAN:
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_SUM, 1)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_SUM, 0);
+    case GROUP_VAR:
+    case GROUP_STD:
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_VAR, 1)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_VAR, 0);
+    case GROUP_MIN:
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MIN, 1)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MIN, 0);
+    case GROUP_MAX:
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MAX, 1)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MAX, 0);
+    default:
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_COUNT, 1)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_COUNT, 0);
+    }
+}
+
 HPCS_CLONES static hpcs_status HPCS_T(group_task)(void *ctx, int64_t part)
 {
     const HPCS_T(group_job) *job = ctx;
@@ -163,27 +254,20 @@ HPCS_CLONES static hpcs_status HPCS_T(group_task)(void *ctx, int64_t part)
     const int64_t len = job->n - s < job->part_len ? job->n - s : job->part_len;
     group_acc *acc = job->tables + part * job->ngroups;
     group_init(acc, job->ngroups, job->op);
-    const T *x = job->x + s;
-    const int64_t *c = job->codes + s;
-    switch (job->op) {
-    case GROUP_SUM:
-    case GROUP_MEAN:
-        return job->skipna ? HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_SUM, 1)
-                           : HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_SUM, 0);
-    case GROUP_VAR:
-    case GROUP_STD:
-        return job->skipna ? HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_VAR, 1)
-                           : HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_VAR, 0);
-    case GROUP_MIN:
-        return job->skipna ? HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_MIN, 1)
-                           : HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_MIN, 0);
-    case GROUP_MAX:
-        return job->skipna ? HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_MAX, 1)
-                           : HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_MAX, 0);
-    default:
-        return job->skipna ? HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_COUNT, 1)
-                           : HPCS_T(group_pass)(x, c, len, job->ngroups, acc, GROUP_COUNT, 0);
-    }
+    return HPCS_T(group_fill)(job->x + s, job->codes + s, len, job->ngroups, acc, job->op,
+                              job->skipna);
+}
+
+/* One part's table, fed in consecutive slices (see hpcs.h, "Part tables"). */
+HPCS_API HPCS_CLONES hpcs_status HPCS_T(hpcs_group_accumulate)(const T *x, const int64_t *codes,
+                                                               int64_t len, int64_t ngroups,
+                                                               int32_t op, uint32_t flags,
+                                                               double *table)
+{
+    if (len < 0 || ngroups < 0 || op < 0 || op >= HPCS_GROUP_OP_COUNT) return HPCS_ERR_ARG;
+    if (len > 0 && (x == NULL || codes == NULL || table == NULL)) return HPCS_ERR_NULL;
+    return HPCS_T(group_fill)(x, codes, len, ngroups, (group_acc *)table, op,
+                              (flags & HPCS_SKIPNA) != 0);
 }
 
 /* Reduce by group into the merged table *out_acc (ngroups entries; free it). */
@@ -192,14 +276,9 @@ static hpcs_status HPCS_T(group_reduce)(const T *x, const int64_t *codes, int64_
                                         group_acc **out_acc)
 {
     *out_acc = NULL;
-    if (n < 0 || ngroups < 0) return HPCS_ERR_ARG;
+    int64_t part_len, nparts;
+    if (group_parts(n, ngroups, &part_len, &nparts) != HPCS_OK) return HPCS_ERR_ARG;
     if (n > 0 && (x == NULL || codes == NULL)) return HPCS_ERR_NULL;
-    int64_t part_len = ngroups > HPCS_CHUNK / 8 ? 8 * ngroups : HPCS_CHUNK;
-    int64_t nparts = n > 0 ? 1 + (n - 1) / part_len : 1;
-    if (nparts > GROUP_MAX_PARTS) {
-        part_len = 1 + (n - 1) / GROUP_MAX_PARTS;
-        nparts = 1 + (n - 1) / part_len;
-    }
     const size_t count = (size_t)nparts * (size_t)(ngroups > 0 ? ngroups : 1);
     if (count > SIZE_MAX / sizeof(group_acc)) return HPCS_ERR_NOMEM;
     group_acc *tables = malloc(count * sizeof(group_acc));
@@ -210,9 +289,7 @@ static hpcs_status HPCS_T(group_reduce)(const T *x, const int64_t *codes, int64_
     hpcs_status st = hpcs__parallel_for(hpcs__plan(HPCS_FAMILY_REDUCE, n, nparts), nparts,
                                         HPCS_T(group_task), &job);
     if (st == HPCS_OK && n == 0) group_init(tables, ngroups, op);
-    for (int64_t p = 1; p < nparts && st == HPCS_OK; p++)
-        for (int64_t g = 0; g < ngroups; g++)
-            group_merge(&tables[g], &tables[p * ngroups + g], op);
+    if (st == HPCS_OK) group_merge_tables(tables, nparts, ngroups, op);
     if (st != HPCS_OK) {
         free(tables);
         return st;
@@ -230,7 +307,7 @@ static hpcs_status HPCS_T(group_entry)(const T *x, const int64_t *codes, int64_t
     group_acc *acc;
     hpcs_status st = HPCS_T(group_reduce)(x, codes, n, ngroups, op, flags, &acc);
     if (st != HPCS_OK) return st;
-    for (int64_t g = 0; g < ngroups; g++) out[g] = group_result(&acc[g], op, ddof);
+    group_results(acc, ngroups, op, ddof, out);
     free(acc);
     return HPCS_OK;
 }
