@@ -42,9 +42,9 @@ from dask.base import tokenize
 from dask.highlevelgraph import HighLevelGraph
 
 import hpcs
-from hpcs import _reduce
+from hpcs import _dask_ewm, _reduce
 from hpcs import _validate as v
-from hpcs._ops import OPS, Op
+from hpcs._ops import OPS, SPECIAL, Op
 
 __all__ = [name for name, op in OPS.items()
            if op.shape_kind != "other" and op.family != "robust_mean"]
@@ -669,8 +669,15 @@ def _on_frame(fn: Callable, op: Op, x: Any, args: tuple, kwargs: dict) -> Any:
     return res
 
 
+def _ewm_chain(op: Op, x: Any, *args: Any, **kwargs: Any) -> da.Array:
+    """ewma/ewmvar/ewmstd: a chain of states along the axis (hpcs/_dask_ewm.py)."""
+    return _dask_ewm.chain(op, _float_array(x), *args, **kwargs)
+
+
 def _make(op: Op) -> Callable[..., Any]:
-    if op.shape_kind == "reduce":
+    if op.family == "ewm":
+        impl = _ewm_chain
+    elif op.shape_kind == "reduce":
         impl = _reduction
     elif op.rolling:
         impl = _rolling
@@ -694,4 +701,11 @@ def _make(op: Op) -> Callable[..., Any]:
 for _op in OPS.values():
     if hasattr(hpcs, _op.name) and _op.shape_kind != "other" and _op.family != "robust_mean":
         globals()[_op.name] = _make(_op)
+del _op
+
+# ewma/ewmvar/ewmstd, outside OPS (hpcs._ops._special): on Dask by their family.
+for _op in SPECIAL.values():
+    if _op.family == "ewm":
+        globals()[_op.name] = _make(_op)
+        __all__.append(_op.name)
 del _op

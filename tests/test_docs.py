@@ -22,6 +22,7 @@ MODULES = sorted(f"hpcs.{p.stem}" for p in Path(hpcs.__file__).parent.glob("*.py
 
 #: Modules over an optional extra: their examples need it installed.
 OPTIONAL = {"hpcs.dask": "dask.array", "hpcs.pandas": "pandas"}
+OPTIONAL["hpcs._dask_ewm"] = "dask.array"
 
 
 @pytest.mark.parametrize("name", ["hpcs", *MODULES])
