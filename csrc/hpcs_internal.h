@@ -145,6 +145,10 @@ typedef struct hpcs__rolling_args {
     double alpha;
     int64_t ewm_min_periods;
     uint32_t ewm_flags;
+    /* Resumable ewm (hpcs_ewm*_resume): NULL, or the states of the lines,
+     * HPCS_EWM_STATE doubles per line in (o, j) order; the layout driver
+     * hands each line's kernel call a copy pointing at that line's. */
+    double *ewm_state;
 } hpcs__rolling_args;
 
 /* Rolling kernel over x[0..n) into out[0..n) (same element type).

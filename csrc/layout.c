@@ -85,6 +85,13 @@ typedef struct layout_job {
 static hpcs_status run_slice(const layout_job *job, const char *x, const uint8_t *mask,
                              char *rolling_out, int64_t slice, const char *y)
 {
+    if (job->pair_fn && job->rolling_args->ewm_state) {
+        /* Resumable ewm: the line reads and updates its own state (slice =
+         * o * inner + j, whichever task runs it). */
+        hpcs__rolling_args line = *job->rolling_args;
+        line.ewm_state += slice * HPCS_EWM_STATE;
+        return job->pair_fn(x, y, job->n, &line, rolling_out);
+    }
     if (job->pair_fn) return job->pair_fn(x, y, job->n, job->rolling_args, rolling_out);
     if (job->is_rolling) return job->rolling_fn(x, job->n, job->rolling_args, rolling_out);
     return job->reduce_fn(x, mask, job->n, job->reduce_args, (double *)job->out + slice,

@@ -12,7 +12,9 @@ from hpcs._lib import C_TYPES, ffi, lib
 
 ArrayLike = Any
 
-_KERNELS = {op: {dtype: (getattr(lib, f"hpcs_{op}_{sfx}"), ffi.typeof(ctype))
+#: op -> dtype -> (whole-series kernel, resumable kernel, cffi type of x).
+_KERNELS = {op: {dtype: (getattr(lib, f"hpcs_{op}_{sfx}"), getattr(lib, f"hpcs_{op}_resume_{sfx}"),
+                         ffi.typeof(ctype))
                  for dtype, (ctype, sfx) in C_TYPES.items()}
             for op in ("ewma", "ewmvar", "ewmstd")}
 
@@ -57,9 +59,10 @@ def center_of_mass(com: Optional[float], span: Optional[float], halflife: Option
     return float((1 - alpha) / alpha)
 
 
-def _ewm(op: str, x: ArrayLike, alpha: Any, span: Any, com: Any, halflife: Any, adjust: bool,
-         ignore_na: bool, min_periods: Any, axis: Any, bias: bool = False) -> np.ndarray:
-    """Validate, run ``hpcs_<op>_<dtype>`` along ``axis`` and return the output."""
+def _prepare(op: str, x: ArrayLike, alpha: Any, span: Any, com: Any, halflife: Any,
+             adjust: bool, ignore_na: bool, min_periods: Any, axis: Any,
+             bias: bool) -> tuple[np.ndarray, int, tuple[int, int, int], float, int, int]:
+    """Validate: (C-contiguous x, axis, (outer, n, inner), alpha, min_periods, flags)."""
     a = 1.0 / (1.0 + center_of_mass(com, span, halflife, alpha))
     mp = 0 if min_periods is None else v._integer(min_periods, "min_periods")
     if mp < 0:
@@ -69,16 +72,64 @@ def _ewm(op: str, x: ArrayLike, alpha: Any, span: Any, com: Any, halflife: Any, 
         raise ValueError(f"x: {op} needs an array of at least 1 dimension, got a scalar")
     ax = v.check_axis(axis, arr.ndim)
     arr = v.c_layout(arr)
-    outer, n, inner = v.split_shape(arr.shape, ax)
     flags = ((lib.HPCS_EWM_ADJUST if adjust else 0) | (lib.HPCS_EWM_IGNORE_NA if ignore_na else 0)
              | (lib.HPCS_EWM_BIAS if bias else 0))
+    return arr, ax, v.split_shape(arr.shape, ax), a, mp, flags
+
+
+def _ewm(op: str, x: ArrayLike, alpha: Any, span: Any, com: Any, halflife: Any, adjust: bool,
+         ignore_na: bool, min_periods: Any, axis: Any, bias: bool = False) -> np.ndarray:
+    """Validate, run ``hpcs_<op>_<dtype>`` along ``axis`` and return the output."""
+    arr, _, (outer, n, inner), a, mp, flags = _prepare(op, x, alpha, span, com, halflife, adjust,
+                                                       ignore_na, min_periods, axis, bias)
     result = np.empty(arr.shape, dtype=arr.dtype)
-    func, ctype = _KERNELS[op][arr.dtype]
+    func, _, ctype = _KERNELS[op][arr.dtype]
     rc = func(ffi.from_buffer(ctype, arr), outer, n, inner, a, mp, flags,
               ffi.from_buffer(ctype, result, True))
     if rc:
         check(rc, op)
     return result
+
+
+def resume(op: str, x: ArrayLike, state: Optional[np.ndarray], *, alpha: Any = None,
+           span: Any = None, com: Any = None, halflife: Any = None, adjust: bool = True,
+           ignore_na: bool = False, min_periods: Any = 0, bias: bool = False,
+           axis: Any = -1) -> tuple[np.ndarray, np.ndarray]:
+    """``op`` ("ewma", "ewmvar" or "ewmstd") on a piece of series that continues
+    from ``state``: returns (output, state after the piece).
+
+    ``state`` is None for pieces that start their series, else the state a
+    previous call returned for the piece before (same op and parameters):
+    float64 of x's shape without ``axis``, plus a last axis of
+    ``HPCS_EWM_STATE`` (hpcs.h: "Resumable ewm").  Pieces run in order from
+    None give the bits of one call on the whole series.  ``state`` is not
+    modified.
+
+    >>> import numpy as np
+    >>> x = np.array([1.0, 2.0, np.nan, 4.0])
+    >>> head, st = resume("ewma", x[:1], None, alpha=0.5)
+    >>> tail, _ = resume("ewma", x[1:], st, alpha=0.5)
+    >>> np.array_equal(np.concatenate([head, tail]), ewma(x, alpha=0.5))
+    True
+    """
+    arr, ax, (outer, n, inner), a, mp, flags = _prepare(op, x, alpha, span, com, halflife,
+                                                        adjust, ignore_na, min_periods, axis,
+                                                        bias)
+    shape = arr.shape[:ax] + arr.shape[ax + 1:] + (lib.HPCS_EWM_STATE,)
+    if state is None:
+        st = np.empty(shape)
+        check(lib.hpcs_ewm_blank(ffi.from_buffer("double[]", st, True), outer * inner), op)
+    else:
+        st = np.array(state, dtype=np.float64, order="C", copy=True)
+        if st.shape != shape:
+            raise ValueError(f"state: expected shape {shape}, got {st.shape}")
+    result = np.empty(arr.shape, dtype=arr.dtype)
+    _, func, ctype = _KERNELS[op][arr.dtype]
+    rc = func(ffi.from_buffer(ctype, arr), outer, n, inner, a, mp, flags,
+              ffi.from_buffer("double[]", st, True), ffi.from_buffer(ctype, result, True))
+    if rc:
+        check(rc, op)
+    return result, st
 
 
 _PARAMS_DOC = """

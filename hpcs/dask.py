@@ -45,7 +45,7 @@ from dask.base import tokenize
 from dask.highlevelgraph import HighLevelGraph
 
 import hpcs
-from hpcs import _reduce
+from hpcs import _ewm, _reduce
 from hpcs import _validate as v
 from hpcs._ops import OPS, SPECIAL, Op
 
@@ -693,8 +693,29 @@ def _on_frame(fn: Callable, op: Op, x: Any, args: tuple, kwargs: dict) -> Any:
     return res
 
 
+def _ewm_chain(op: Op, x: Any, *args: Any, axis: Any = -1, **kwargs: Any) -> da.Array:
+    """ewma/ewmvar/ewmstd: the chunks along the axis in order, each run by
+    the resumable kernel from the state the one before ended in (pandas'
+    recurrence, six doubles per line): the steps of one in-memory call."""
+    func = getattr(hpcs, op.name).__hpcs_plain__
+    x = _float_array(x)
+    if x.ndim == 0:
+        func(np.zeros(()), *args, axis=axis, **kwargs)  # raises as in memory
+    func(np.zeros(1, x.dtype), *args, **kwargs)  # checks the arguments now
+    ax = v.check_axis(axis, x.ndim)
+    step = functools.partial(_ewm_step, op.name, ax, kwargs)
+    return _chain(x, ax, step, op.name)
+
+
+def _ewm_step(name: str, ax: int, kwargs: dict, state: Any,
+              block: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    return _ewm.resume(name, block, state, axis=ax, **kwargs)
+
+
 def _make(op: Op) -> Callable[..., Any]:
-    if op.shape_kind == "reduce":
+    if op.family == "ewm":
+        impl = _ewm_chain
+    elif op.shape_kind == "reduce":
         impl = _reduction
     elif op.rolling:
         impl = _rolling
@@ -951,7 +972,7 @@ def _transform(name: str) -> Callable[..., Any]:
 def _chain(x: da.Array, ax: int, step: Callable, label: str, reverse: bool = False) -> da.Array:
     """Blocks along ``ax`` in order (or reversed): ``step(context, block)``
     gives the output block and the context of the next one (None first)."""
-    token = tokenize(x, label, ax, reverse)
+    token = tokenize(x, label, ax, reverse, step)
     name = f"hpcs-{label}-{token}"
     nb = x.numblocks[ax]
     graph: dict = {}
@@ -960,9 +981,11 @@ def _chain(x: da.Array, ax: int, step: Callable, label: str, reverse: bool = Fal
         prev = i + 1 if reverse else i - 1
         ctx = None
         if 0 <= prev < nb:
-            ctx = (operator.getitem, (f"{name}-step",) + idx[:ax] + (prev,) + idx[ax + 1:], 1)
+            ctx = (f"{name}-ctx",) + idx[:ax] + (prev,) + idx[ax + 1:]
         graph[(f"{name}-step",) + idx] = (step, ctx, (x.name,) + idx)
         graph[(name,) + idx] = (operator.getitem, (f"{name}-step",) + idx, 0)
+        # A key of its own: only the context moves to the next block's task.
+        graph[(f"{name}-ctx",) + idx] = (operator.getitem, (f"{name}-step",) + idx, 1)
     hlg = HighLevelGraph.from_collections(name, graph, dependencies=[x])
     return da.Array(hlg, name, x.chunks, dtype=x.dtype)
 
@@ -1090,5 +1113,12 @@ from hpcs import _dask_group  # noqa: E402  (needs _float_array above)
 for _op in OPS.values():
     if _op.family == "group":
         globals()[_op.name] = _dask_group.make(_op.name[len("group_"):], _float_array)
+        __all__.append(_op.name)
+del _op
+
+# ewma/ewmvar/ewmstd, outside OPS (hpcs._ops._special): on Dask by their family.
+for _op in SPECIAL.values():
+    if _op.family == "ewm":
+        globals()[_op.name] = _make(_op)
         __all__.append(_op.name)
 del _op

@@ -193,6 +193,98 @@ def test_dask_dataframe():
                                    hpcs.max(df, axis=0, skipna=True))
 
 
+EWM_OPS = ("ewma", "ewmvar", "ewmstd")
+# One chunk, chunks of 1 and of 3, even chunks, uneven ones with a chunk of 1.
+EWM_CHUNKINGS = [N, 1, 3, 11, (33, 1, 20, 26)]
+
+
+def _ewm_data(dtype=np.float64):
+    x = _data(dtype=dtype)
+    x[:7] = np.nan  # leading NaNs over several chunks
+    x[[8, 9, 22, 23]] = [np.inf, -np.inf, -np.inf, np.nan]  # across chunk borders (11, 3)
+    return x
+
+
+def _ewm_kwargs(name):
+    """Every combination of adjust, ignore_na, min_periods 0/5 (and bias),
+    each smoothing parameter in turn."""
+    smoothing = [{"alpha": 0.3}, {"span": 4.0}, {"com": 0.5}, {"halflife": 2.0}]
+    out = []
+    for k, (adjust, ignore_na, min_periods, bias) in enumerate(
+            np.ndindex(2, 2, 2, 2 if name != "ewma" else 1)):
+        kwargs = dict(smoothing[k % 4], adjust=bool(adjust), ignore_na=bool(ignore_na),
+                      min_periods=5 * min_periods)
+        if name != "ewma":
+            kwargs["bias"] = bool(bias)
+        out.append(kwargs)
+    return out
+
+
+@pytest.mark.parametrize("name", EWM_OPS)
+def test_ewm_any_chunking(name):
+    cases, inputs = [], []
+    for dtype in (np.float64, np.float32):
+        x = _ewm_data(dtype)
+        inputs.append((x, x.copy()))
+        grid = _ewm_kwargs(name)
+        for kwargs in grid if dtype == np.float64 else grid[::5]:
+            want = getattr(hpcs, name)(x, **kwargs)
+            for chunks in EWM_CHUNKINGS:
+                dx = da.from_array(x, chunks=chunks)
+                lazy = getattr(hd, name)(dx, **kwargs)
+                assert isinstance(lazy, da.Array) and lazy.chunks == dx.chunks
+                cases.append((lazy, want))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+    for x, kept in inputs:
+        assert x.tobytes() == kept.tobytes()
+
+
+def test_ewm_nd_chunked_on_both_axes():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(9, 40)) + 1e6
+    x[:, :6] = np.nan
+    x[2:5, 10:25] = np.nan
+    x[rng.random(x.shape) < 0.05] = np.inf
+    cases = []
+    for name in EWM_OPS:
+        for axis in (0, 1, -1):
+            for chunks in ((2, 7), (4, 1), (9, 40), (1, (13, 27))):
+                kwargs = dict(com=2.0, adjust=axis == 0, min_periods=2)
+                cases.append((getattr(hd, name)(da.from_array(x, chunks=chunks), axis=axis,
+                                                **kwargs),
+                              getattr(hpcs, name)(x, axis=axis, **kwargs)))
+    x3 = rng.normal(size=(3, 10, 4)).astype(np.float32)
+    cases.append((hd.ewmstd(da.from_array(x3, chunks=(2, 3, 3)), alpha=0.4, axis=1),
+                  hpcs.ewmstd(x3, alpha=0.4, axis=1)))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for g, (_, want) in zip(got, cases):
+        _same_bits(g, want)
+
+
+def test_ewm_lazy_checked_now_and_frames():
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    x = da.from_array(np.arange(10), chunks=3)  # integers become float64, as in memory
+    _same_bits(hd.ewma(x, span=3.0).compute(), hpcs.ewma(np.arange(10), span=3.0))
+    for bad in ({}, {"alpha": 1.5}, {"alpha": 0.5, "com": 1.0}, {"alpha": 0.5, "min_periods": -1},
+                {"alpha": 0.5, "axis": 1}):
+        with pytest.raises(ValueError):
+            hd.ewmvar(x, **bad)
+    with pytest.raises(ValueError):
+        hd.ewma(da.from_array(np.float64(1.0)), alpha=0.5)
+    assert {"ewma", "ewmvar", "ewmstd"} <= set(hd.__all__)
+    index = pd.date_range("2024-01-01", periods=60, freq="h")
+    s = pd.Series(_ewm_data()[:60], index=index, name="price")
+    ds = dd.from_pandas(s, npartitions=7)
+    pd.testing.assert_series_equal(hd.ewma(ds, alpha=0.1).compute(), hpcs.ewma(s, alpha=0.1))
+    df = pd.DataFrame({"a": s.to_numpy(np.float32), "b": s.to_numpy()[::-1]}, index=index)
+    ddf = dd.from_pandas(df, npartitions=4)
+    pd.testing.assert_frame_equal(hd.ewmstd(ddf, span=5.0, bias=True).compute(),
+                                  hpcs.ewmstd(df, span=5.0, bias=True))
+
+
 def test_import_hpcs_does_not_import_dask():
     code = "import sys, hpcs; print('dask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -227,6 +319,8 @@ def test_distributed_cluster(cluster_client):
                        ("rolling_median", (25,)), ("rolling_quantile", (6, 0.3))):
         cases.append((getattr(hd, name)(dx, *args, min_periods=1),
                       getattr(hpcs, name)(x, *args, min_periods=1)))
+    cases.append((hd.ewmvar(dx, span=30.0, min_periods=3),
+                  hpcs.ewmvar(x, span=30.0, min_periods=3)))
     for name, args in (("median", ()), ("quantile", ([0.1, 0.5],)), ("mad", ()), ("max", ()),
                        ("std", ())):
         cases.append((getattr(hd, name)(dx, *args, skipna=True),

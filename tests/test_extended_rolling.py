@@ -129,6 +129,87 @@ def test_ewm_edges() -> None:
         hpcs.ewma(["a"], alpha=0.5)
 
 
+EWM_RESUME_KWARGS = [{"alpha": 0.3}, {"span": 4.0, "adjust": False, "min_periods": 3},
+                     {"com": 1.5, "ignore_na": True, "bias": True},
+                     {"alpha": 1.0, "adjust": False, "ignore_na": True, "min_periods": 5}]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_ewm_resume_split_anywhere_gives_whole_bits(dtype: type) -> None:
+    """hpcs_ewm*_resume: a series cut at any one or two positions, its pieces
+    run in order from the blank state, gives the bits of one call."""
+    from hpcs._ewm import resume
+
+    x = np.array([np.nan, np.nan, 2.0, -np.inf, 5.5, np.nan, np.nan, 1e9, 3.0, np.inf, -2.0,
+                  np.nan, 7.0], dtype)
+    for name in ("ewma", "ewmvar", "ewmstd"):
+        for kwargs in EWM_RESUME_KWARGS:
+            if name == "ewma":
+                kwargs = {k: v for k, v in kwargs.items() if k != "bias"}
+            want = getattr(hpcs, name)(x, **kwargs).tobytes()
+            for i in range(x.size + 1):
+                for j in range(i, x.size + 1, 3):
+                    outs, state = [], None
+                    for piece in (x[:i], x[i:j], x[j:]):
+                        out, state = resume(name, piece, state, **kwargs)
+                        outs.append(out)
+                    assert np.concatenate(outs).tobytes() == want, (name, kwargs, i, j)
+
+
+def test_ewm_resume_lines_states_and_errors() -> None:
+    from hpcs._ewm import resume
+    from hpcs._lib import lib
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 30, 3))
+    x[rng.random(x.shape) < 0.2] = np.nan
+    xf = np.asfortranarray(x)
+    xf.flags.writeable = False
+    for axis in (0, 1, 2):
+        want = hpcs.ewmvar(x, alpha=0.2, axis=axis)
+        cut = x.shape[axis] // 2
+        first = np.take(xf, range(cut), axis=axis)
+        out1, state = resume("ewmvar", first, None, alpha=0.2, axis=axis)
+        assert state.shape == tuple(np.delete(x.shape, axis)) + (lib.HPCS_EWM_STATE,)
+        kept = state.copy()
+        out2, state2 = resume("ewmvar", np.take(xf, range(cut, x.shape[axis]), axis=axis),
+                              state, alpha=0.2, axis=axis)
+        assert state.tobytes() == kept.tobytes()  # the state passed in is not modified
+        assert np.concatenate([out1, out2], axis=axis).tobytes() == want.tobytes()
+        assert state2.shape == state.shape
+    blank = resume("ewma", np.empty((2, 0)), None, alpha=0.5)[1]
+    assert blank.shape == (2, lib.HPCS_EWM_STATE)
+    assert np.isnan(blank[:, 0]).all() and blank[:, 1:].tolist() == [[0, 1, 1, 1, 0]] * 2
+    with pytest.raises(ValueError):
+        resume("ewma", np.ones((2, 3)), np.zeros((3, lib.HPCS_EWM_STATE)), alpha=0.5)
+    for nobs in (-1.0, 0.5, np.nan, 2.0 ** 60):
+        bad = blank.copy()
+        bad[1, 5] = nobs
+        with pytest.raises(ValueError):
+            resume("ewma", np.ones((2, 3)), bad, alpha=0.5)
+
+
+def test_ewm_resume_any_thread_count(thread_everything) -> None:
+    """Each line's state goes with its line, whichever thread runs it."""
+    from hpcs._ewm import resume
+    from util import assert_bits_same_for_any_thread_count
+
+    rng = np.random.default_rng(6)
+    for x, axis in ((rng.standard_normal((64, 300)), 0), (rng.standard_normal((64, 300)), 1),
+                    (rng.standard_normal(5000), 0)):
+        x[rng.random(x.shape) < 0.1] = np.nan
+        head, tail = np.split(x, [40], axis=axis)
+
+        def run(head: np.ndarray = head, tail: np.ndarray = tail, axis: int = axis) -> np.ndarray:
+            out1, state = resume("ewmstd", head, None, alpha=0.1, axis=axis)
+            out2, end = resume("ewmstd", tail, state, alpha=0.1, axis=axis)
+            return np.concatenate([np.concatenate([out1, out2], axis=axis).ravel(), end.ravel()])
+
+        assert_bits_same_for_any_thread_count(run, f"ewmstd resume, axis {axis}")
+        want = hpcs.ewmstd(x, alpha=0.1, axis=axis).ravel()
+        assert run()[: x.size].tobytes() == want.tobytes()
+
+
 @pytest.mark.parametrize("alpha", [0.5, 0.05])
 def test_ewmvar_offset_1e9_against_exact_rationals(alpha: float) -> None:
     """1e9 + N(0, 1): within 1e-6 relative of the exact weighted variance."""

@@ -84,11 +84,67 @@ HPCS_INLINE double ewm_var_value(const ewm_state *s, int bias)
     const double num = s->sum_wt * s->sum_wt, den = num - s->sum_wt2;
     return den > 0.0 ? num / den * s->cov : NAN;
 }
+
+/* The state before a series' first value: applying a step to it gives
+ * pandas' special-cased first output (mean = x[0], var NaN or 0). */
+#define EWM_BLANK ((ewm_state){.mean = NAN, .cov = 0.0, .sum_wt = 1.0, .sum_wt2 = 1.0, \
+                               .old_wt = 1.0, .nobs = 0})
+
+HPCS_INLINE ewm_state ewm_state_load(const double *p)
+{
+    return (ewm_state){.mean = p[0], .cov = p[1], .sum_wt = p[2], .sum_wt2 = p[3],
+                       .old_wt = p[4], .nobs = (int64_t)p[5]};
+}
+
+HPCS_INLINE void ewm_state_store(double *p, const ewm_state *s)
+{
+    p[0] = s->mean;
+    p[1] = s->cov;
+    p[2] = s->sum_wt;
+    p[3] = s->sum_wt2;
+    p[4] = s->old_wt;
+    p[5] = (double)s->nobs;
+}
+
+HPCS_API hpcs_status hpcs_ewm_blank(double *state, int64_t lines)
+{
+    if (lines < 0 || lines > INT64_MAX / HPCS_EWM_STATE) return HPCS_ERR_ARG;
+    if (state == NULL && lines > 0) return HPCS_ERR_NULL;
+    const ewm_state blank = EWM_BLANK;
+    for (int64_t i = 0; i < lines; i++) ewm_state_store(state + i * HPCS_EWM_STATE, &blank);
+    return HPCS_OK;
+}
+
+/* The entry points: check the arguments, then run fn over every line, from
+ * the lines' states (resumable calls) or, state NULL, from the blank state.
+ * Every line's nobs must be an integer in [0, 2^53], so that its
+ * conversion to int64 is exact and defined. */
+static hpcs_status ewm_call(hpcs__pair1d_fn fn, size_t elsize, const void *x, int64_t outer,
+                            int64_t n, int64_t inner, double alpha, int64_t min_periods,
+                            uint32_t flags, double *state, void *out)
+{
+    if (!(alpha > 0.0 && alpha <= 1.0) || min_periods < 0) return HPCS_ERR_ARG;
+    if (state) {
+        int64_t lines;
+        if (outer < 0 || inner < 0 || __builtin_mul_overflow(outer, inner, &lines) ||
+            __builtin_mul_overflow(lines, (int64_t)HPCS_EWM_STATE, &lines))
+            return HPCS_ERR_ARG;
+        for (int64_t i = 5; i < lines; i += HPCS_EWM_STATE) {
+            const double nobs = state[i];
+            if (!(nobs >= 0.0 && nobs <= 0x1p53 && nobs == floor(nobs))) return HPCS_ERR_ARG;
+        }
+    }
+    hpcs__rolling_args a = {.alpha = alpha, .ewm_min_periods = min_periods, .ewm_flags = flags,
+                            .ewm_state = state};
+    return hpcs__pair_layout(fn, HPCS_FAMILY_ROLLING, elsize, x, NULL, outer, n, inner, &a, out);
+}
 #endif
 
 /* pandas' window operations read +-inf as missing (NaN). */
 #define ewm_load(v) (isfinite((double)(v)) ? (double)(v) : NAN)
 
+/* Run x[0..n) from a->ewm_state (this line's state, updated at the end), or
+ * from the blank state when it is NULL. */
 HPCS_INLINE hpcs_status HPCS_T(ewm_run)(const T *restrict x, int64_t n, const hpcs__rolling_args *a,
                                         T *restrict out, const int op)
 {
@@ -100,25 +156,21 @@ HPCS_INLINE hpcs_status HPCS_T(ewm_run)(const T *restrict x, int64_t n, const hp
     /* pandas counts min_periods=0 as 1. */
     const int64_t minp = a->ewm_min_periods > 1 ? a->ewm_min_periods : 1;
     const double new_wt = adjust ? 1.0 : alpha;
-    ewm_state s = {.mean = ewm_load(x[0]), .cov = 0.0, .sum_wt = 1.0, .sum_wt2 = 1.0,
-                   .old_wt = 1.0};
-    s.nobs = s.mean == s.mean;
+    ewm_state s = a->ewm_state ? ewm_state_load(a->ewm_state) : EWM_BLANK;
     if (op == EWM_MEAN) {
-        out[0] = (T)(s.nobs >= minp ? s.mean : NAN);
-        for (int64_t i = 1; i < n; i++) {
+        for (int64_t i = 0; i < n; i++) {
             ewm_mean_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
             out[i] = (T)(s.nobs >= minp ? s.mean : NAN);
         }
-        return HPCS_OK;
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            ewm_var_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
+            double r = s.nobs >= minp ? ewm_var_value(&s, bias) : NAN;
+            if (op == EWM_STD) r = sqrt(r);
+            out[i] = (T)r;
+        }
     }
-    if (!s.nobs) s.mean = NAN;
-    out[0] = (T)(s.nobs >= minp && bias ? 0.0 : NAN);
-    for (int64_t i = 1; i < n; i++) {
-        ewm_var_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
-        double r = s.nobs >= minp ? ewm_var_value(&s, bias) : NAN;
-        if (op == EWM_STD) r = sqrt(r);
-        out[i] = (T)r;
-    }
+    if (a->ewm_state) ewm_state_store(a->ewm_state, &s);
     return HPCS_OK;
 }
 
@@ -129,15 +181,21 @@ HPCS_INLINE hpcs_status HPCS_T(ewm_run)(const T *restrict x, int64_t n, const hp
         (void)y;                                                                                   \
         return HPCS_T(ewm_run)(x, n, a, out, op);                                                  \
     }                                                                                              \
+    HPCS_API hpcs_status HPCS_T(hpcs_##name##_resume)(const T *x, int64_t outer, int64_t n,        \
+                                                      int64_t inner, double alpha,                 \
+                                                      int64_t min_periods, uint32_t flags,         \
+                                                      double *state, T *out)                       \
+    {                                                                                              \
+        if (state == NULL && outer > 0 && inner > 0) return HPCS_ERR_NULL;                         \
+        return ewm_call(HPCS_T(name##_1d), sizeof(T), x, outer, n, inner, alpha, min_periods,     \
+                        flags, state, out);                                                        \
+    }                                                                                              \
     HPCS_API hpcs_status HPCS_T(hpcs_##name)(const T *x, int64_t outer, int64_t n, int64_t inner,  \
                                              double alpha, int64_t min_periods, uint32_t flags,    \
                                              T *out)                                               \
     {                                                                                              \
-        if (!(alpha > 0.0 && alpha <= 1.0) || min_periods < 0) return HPCS_ERR_ARG;                \
-        hpcs__rolling_args a = {.alpha = alpha, .ewm_min_periods = min_periods,                    \
-                                .ewm_flags = flags};                                               \
-        return hpcs__pair_layout(HPCS_T(name##_1d), HPCS_FAMILY_ROLLING, sizeof(T), x, NULL,      \
-                                 outer, n, inner, &a, out);                                        \
+        return ewm_call(HPCS_T(name##_1d), sizeof(T), x, outer, n, inner, alpha, min_periods,     \
+                        flags, NULL, out);                                                         \
     }
 EWM_KERNEL(ewma, EWM_MEAN)
 EWM_KERNEL(ewmvar, EWM_VAR)
