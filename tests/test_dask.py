@@ -589,3 +589,15 @@ def test_group_part_tables_reproduce_the_whole_call():
                 tables.append(table)
             got = _group._finish(tables, kind, 6, kwargs.get("ddof", 0), x.dtype)
             _same_bits(got, getattr(hpcs, op.name)(x, codes, **kwargs))
+
+
+def test_scans_with_different_options_computed_together():
+    # Their graphs must not share keys (the step's options are in the token).
+    x = _data(seed=12)
+    dx = da.from_array(x, chunks=7)
+    pairs = [("cummin", {"skipna": True}, {"skipna": False}), ("ffill", {"limit": 1}, {}),
+             ("ewma", {"alpha": 0.3}, {"alpha": 0.6})]
+    for name, a, b in pairs:
+        got_a, got_b = dask.compute(getattr(hd, name)(dx, **a), getattr(hd, name)(dx, **b))
+        _same_bits(got_a, getattr(hpcs, name)(x, **a))
+        _same_bits(got_b, getattr(hpcs, name)(x, **b))
