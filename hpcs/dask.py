@@ -311,8 +311,12 @@ _GATHER_LIMIT = 1 << 20
 
 
 def _keys(vals: np.ndarray) -> np.ndarray:
-    bits = vals.view(np.uint64)
-    return np.where(bits & _SIGN, ~bits, bits | _SIGN)
+    """Order-preserving keys: ~bits for negatives, bits | sign for the rest
+    (as bits ^ (sign-extended sign | sign), in one temporary)."""
+    keys = (vals.view(np.int64) >> 63).view(np.uint64)
+    keys |= _SIGN
+    keys ^= vals.view(np.uint64)
+    return keys
 
 
 def _values(block: np.ndarray, center: Optional[float]) -> tuple:
@@ -320,18 +324,24 @@ def _values(block: np.ndarray, center: Optional[float]) -> tuple:
     and its NaN count."""
     b = block.ravel().astype(np.float64, copy=False)
     nan = np.isnan(b)
-    b = b[~nan]
+    nnan = int(np.count_nonzero(nan))
+    if nnan:
+        b = b[~nan]
     if center is not None:
         b = np.abs(b - center)
-    return b, int(nan.sum())
+    return b, nnan
 
 
 def _stats(block: np.ndarray, center: Optional[float]) -> tuple:
     vals, nnan = _values(block, center)
     if vals.size == 0:
         return 0, nnan, None, None
-    k = _keys(vals)
-    return vals.size, nnan, int(k.min()), int(k.max())
+    # Key bounds from the value bounds (one pass each); -0.0 and 0.0 compare
+    # equal but have two keys: the bracket takes both.
+    lo, hi = vals.min(), vals.max()
+    lo, hi = (-0.0 if lo == 0 else lo), (0.0 if hi == 0 else hi)
+    k = _keys(np.array([lo, hi], np.float64))
+    return vals.size, nnan, int(k[0]), int(k[1])
 
 
 def _quantile_ranks(q: float, count: int, method: str) -> Tuple[int, int, float]:
@@ -406,17 +416,24 @@ def _per_target(block: np.ndarray, state: Any, center: Optional[float], skip: Ca
     values in the target's bracket."""
     if state is None:
         return None
+    if all(skip(t) for t in state[1]):  # nothing left to narrow: no pass over the block
+        return [None] * len(state[1])
     vals, _ = _values(block, center)
     keys = _keys(vals)
-    return [None if skip(t) else
-            each(t, vals, keys, (keys >= np.uint64(t.klo)) & (keys <= np.uint64(t.khi)))
-            for t in state[1]]
+    out = []
+    for t in state[1]:
+        if skip(t):
+            out.append(None)
+            continue
+        rel = keys - np.uint64(t.klo)  # wraps below klo: outside as above khi
+        out.append(each(t, vals, rel, rel <= np.uint64(t.khi - t.klo)))
+    return out
 
 
 def _bins(t: _Target, vals: np.ndarray, keys: np.ndarray, inside: np.ndarray) -> np.ndarray:
     shift = builtins.max(0, (t.khi - t.klo).bit_length() - _BINS_LOG2)
-    bins = (keys[inside] - np.uint64(t.klo)) >> np.uint64(shift)
-    return np.bincount(bins.astype(np.int64), minlength=1 << _BINS_LOG2)
+    bins = keys[inside] >> np.uint64(shift)  # keys relative to the bracket's start
+    return np.bincount(bins.view(np.int64), minlength=1 << _BINS_LOG2)
 
 
 def _histogram(block: np.ndarray, state: Any, center: Optional[float]) -> Any:
