@@ -51,4 +51,5 @@ intersphinx_mapping = {}            # no network in CI: nothing to fetch
 write_api_pages(Path(__file__).parent / "api", hpcs)
 # BENCHMARKS.md (included by benchmarks.md) shows its chart by a path
 # relative to the repository root; the included text resolves it here.
-shutil.copy(Path(__file__).parent.parent / "benchmarks.png", Path(__file__).parent / "benchmarks.png")
+for _chart in Path(__file__).parent.parent.glob("benchmarks*.png"):
+    shutil.copy(_chart, Path(__file__).parent / _chart.name)
