@@ -234,24 +234,9 @@ def _rolling_on(xs: List[Any], name: str, family: str, func: Callable, window: A
     return da.Array(hlg, name, x.chunks, dtype=probe.dtype)
 
 
-def _whole_axis(op: Op, x: Any, *args: Any, axis: Any = -1, **kwargs: Any) -> da.Array:
-    """An input-shaped operation computed on whole lines along ``axis``."""
-    func = getattr(hpcs, op.name).__hpcs_plain__
-    x = _float_array(x)
-    if axis is None:
-        one = x.rechunk(-1)
-        probe = func(np.zeros((1,) * builtins.max(x.ndim, 1), x.dtype), *args, axis=None,
-                     **kwargs)
-        return one.map_blocks(func, *args, axis=None, dtype=probe.dtype, **kwargs)
-    ax = v.check_axis(axis, x.ndim)
-    probe = func(np.zeros(1, x.dtype), *args, **kwargs)
-    chunks = None
-    if op.shape_kind == "shorter":
-        m = func(np.zeros(x.shape[ax], x.dtype), *args, **kwargs).shape[0]
-        chunks = tuple((m,) if i == ax else c for i, c in enumerate(x.chunks))
-    one = x.rechunk({ax: -1})
-    return one.map_blocks(func, *args, axis=ax, dtype=probe.dtype, chunks=chunks or one.chunks,
-                          **kwargs)
+def _whole_lines(func: Callable, x: da.Array, ax: int, kwargs: dict) -> da.Array:
+    """An input-shaped ``func`` computed on whole lines along axis ``ax``."""
+    return x.rechunk({ax: -1}).map_blocks(func, axis=ax, dtype=x.dtype, **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -710,15 +695,21 @@ def _on_frame(fn: Callable, op: Op, x: Any, args: tuple, kwargs: dict) -> Any:
     return res
 
 
+def _checked(plain: Callable, x: Any, args: tuple, kwargs: dict) -> da.Array:
+    """``x`` as a float dask array, ``plain``'s arguments checked now (on a
+    small array of x's dimension), as the in-memory call checks them."""
+    x = _float_array(x)
+    if x.ndim == 0:
+        plain(np.zeros(()), *args, **kwargs)  # raises as in memory
+    plain(np.zeros((1,) * x.ndim, x.dtype), *args, **kwargs)
+    return x
+
+
 def _ewm_chain(op: Op, x: Any, *args: Any, axis: Any = -1, **kwargs: Any) -> da.Array:
     """ewma/ewmvar/ewmstd: the chunks along the axis in order, each run by
     the resumable kernel from the state the one before ended in (pandas'
     recurrence, six doubles per line): the steps of one in-memory call."""
-    func = getattr(hpcs, op.name).__hpcs_plain__
-    x = _float_array(x)
-    if x.ndim == 0:
-        func(np.zeros(()), *args, axis=axis, **kwargs)  # raises as in memory
-    func(np.zeros(1, x.dtype), *args, **kwargs)  # checks the arguments now
+    x = _checked(getattr(hpcs, op.name).__hpcs_plain__, x, args, dict(kwargs, axis=axis))
     ax = v.check_axis(axis, x.ndim)
     step = functools.partial(_ewm_step, op.name, ax, kwargs)
     return _chain(x, ax, step, op.name)
@@ -734,10 +725,8 @@ def _make(op: Op) -> Callable[..., Any]:
         impl = _ewm_chain
     elif op.shape_kind == "reduce":
         impl = _reduction
-    elif op.rolling:
-        impl = _rolling
     else:
-        impl = _whole_axis
+        impl = _rolling
     plain = getattr(hpcs, op.name)
 
     @functools.wraps(plain)
@@ -751,10 +740,10 @@ def _make(op: Op) -> Callable[..., Any]:
     return lazy
 
 
-# The registry's one-array ops; the robust means and the rest of §4 are below,
-# group ops: per-part tables, see hpcs/_dask_group.py.
+# The reductions and rolling ops of the registry; the robust means and the
+# rest of §4 are below, group ops: per-part tables, see hpcs/_dask_group.py.
 for _op in OPS.values():
-    if hasattr(hpcs, _op.name) and _op.shape_kind != "other" and _op.family != "robust_mean":
+    if (_op.shape_kind == "reduce" and _op.family != "robust_mean") or _op.rolling:
         globals()[_op.name] = _make(_op)
 del _op
 
@@ -964,7 +953,7 @@ def _transform(name: str) -> Callable[..., Any]:
         skipna = bool(kwargs.get("skipna", False))
         if axis is not None and x.ndim > 1:
             # Statistics per line along the axis: each line in one chunk.
-            return _whole_axis(OPS[name], x, axis=axis, **kwargs)
+            return _whole_lines(plain, x, v.check_axis(axis, x.ndim), kwargs)
         if axis is not None:
             v.check_axis(axis, x.ndim)
         if name == "zscore":
@@ -1007,6 +996,15 @@ def _chain(x: da.Array, ax: int, step: Callable, label: str, reverse: bool = Fal
     return da.Array(hlg, name, x.chunks, dtype=x.dtype)
 
 
+def _last_valid(a: np.ndarray, ax: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Along ``ax`` (of length >= 1), each line's last non-NaN value (NaN
+    where none), its position, and whether there is one; the axis kept."""
+    valid = ~np.isnan(a)
+    last = np.expand_dims(a.shape[ax] - 1 - np.flip(valid, ax).argmax(axis=ax), ax)
+    has = np.expand_dims(valid.any(axis=ax), ax)
+    return np.where(has, np.take_along_axis(a, last, ax), np.nan), last, has
+
+
 def _cum_step(func: Callable, ax: int, skipna: bool, ctx: Any,
               block: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """cummin/cummax of a block behind the running extreme so far (one
@@ -1021,11 +1019,7 @@ def _cum_step(func: Callable, ax: int, skipna: bool, ctx: Any,
         return out, ctx
     if not skipna:
         return out, full[_along(full.ndim, ax, slice(-1, None))]
-    # The last non-NaN output along the axis (NaN where there is none).
-    valid = ~np.isnan(full)
-    last = full.shape[ax] - 1 - np.flip(valid, ax).argmax(axis=ax)
-    vals = np.take_along_axis(full, np.expand_dims(last, ax), ax)
-    return out, np.where(np.expand_dims(valid.any(axis=ax), ax), vals, np.nan)
+    return out, _last_valid(full, ax)[0]
 
 
 def _fill_step(func: Callable, ax: int, limit: Any, backward: bool, ctx: Any,
@@ -1041,21 +1035,18 @@ def _fill_step(func: Callable, ax: int, limit: Any, backward: bool, ctx: Any,
     if n == 0:
         return out, ctx if ctx is not None else (np.full(shape, np.nan, b.dtype),
                                                  np.zeros(shape, np.int64))
-    valid = ~np.isnan(b)
-    has = np.expand_dims(valid.any(axis=ax), ax)
-    first = np.where(has, np.expand_dims(valid.argmax(axis=ax), ax), n)
+    value, last, has = _last_valid(b, ax)
+    first = np.where(has, np.expand_dims((~np.isnan(b)).argmax(axis=ax), ax), n)
     if ctx is not None:
-        value, gap = ctx
+        before, gap = ctx
         pos = np.arange(n).reshape([-1 if i == ax else 1 for i in range(b.ndim)])
-        fill = (pos < first) & ~np.isnan(value)
+        fill = (pos < first) & ~np.isnan(before)
         if limit is not None:
             fill &= gap + pos + 1 <= limit
         o = np.flip(out, ax) if backward else out
-        o = np.where(fill, value.astype(b.dtype), o)
+        o = np.where(fill, before.astype(b.dtype), o)
         out = np.flip(o, ax) if backward else o
     # Context of the next block: this block's last valid value and the NaNs after it.
-    last = np.expand_dims(n - 1 - np.flip(valid, ax).argmax(axis=ax), ax)
-    value = np.where(has, np.take_along_axis(b, last, ax), np.nan)
     gap = np.where(has, n - 1 - last, n)
     if ctx is not None:
         value = np.where(has, value, ctx[0])
@@ -1071,10 +1062,7 @@ def _scan(name: str) -> Callable[..., Any]:
         if _frame_kind(x):
             return _on_frame(lambda _op, a, *ar, **kw: lazy(a, *ar, **kw), OPS[name], x, args,
                              kwargs)
-        x = _float_array(x)
-        if x.ndim == 0:
-            plain(np.zeros(()), *args, **kwargs)  # raises as in memory
-        plain(np.zeros((1,) * x.ndim, x.dtype), *args, **kwargs)  # checks the arguments now
+        x = _checked(plain, x, args, kwargs)
         if name in ("cummin", "cummax"):
             axis = args[0] if args else kwargs.get("axis", -1)
             ax = v.check_axis(axis, x.ndim)
