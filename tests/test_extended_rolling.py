@@ -72,10 +72,14 @@ def test_ewm_matches_pandas(values, smoothing, adjust, ignore_na, min_periods, b
         return
     _same(hpcs.ewma(x, **smoothing, **kw), _pandas_ewm("mean", x, smoothing, **kw), 1e-10,
           ctx=ctx)
-    _same(hpcs.ewmvar(x, **smoothing, **kw, bias=bias),
-          _pandas_ewm("var", x, smoothing, **kw, bias=bias), 1e-10, ctx=ctx)
-    _same(hpcs.ewmstd(x, **smoothing, **kw, bias=bias),
-          _pandas_ewm("std", x, smoothing, **kw, bias=bias), 1e-10, ctx=ctx)
+    # Unbiased, one observation: NaN, the exact value, where pandas' rounding
+    # can give 0 (docs/decisions.md).
+    single = np.cumsum(np.isfinite(x)) < 2 if not bias else np.zeros(x.shape, bool)
+    for stat in ("var", "std"):
+        expected = _pandas_ewm(stat, x, smoothing, **kw, bias=bias).copy()
+        expected[single] = np.nan
+        _same(getattr(hpcs, "ewm" + stat)(x, **smoothing, **kw, bias=bias), expected, 1e-10,
+              ctx=ctx)
     np.testing.assert_array_equal(x, before)
 
 
@@ -424,3 +428,14 @@ def test_bit_identical_for_any_thread_count(name: str, thread_everything) -> Non
             hpcs.set_num_threads(threads)
             results.append(call().tobytes())
         assert all(r == results[0] for r in results[1:]), name
+
+
+@pytest.mark.parametrize("adjust", [True, False])
+def test_ewmvar_single_observation_is_nan(adjust) -> None:
+    """A hypothesis find: pandas' rounding gives 0 here, the exact value is NaN."""
+    x = np.array([0.0, np.nan, np.nan, np.nan])
+    for name in ("ewmvar", "ewmstd"):
+        got = getattr(hpcs, name)(x, alpha=0.3910487258796344, adjust=adjust)
+        assert np.isnan(got).all(), (name, got)
+        assert np.isnan(getattr(ref, name)(x, alpha=0.3910487258796344, adjust=adjust)).all()
+    assert hpcs.ewmvar(x, alpha=0.3910487258796344, adjust=adjust, bias=True)[-1] == 0.0

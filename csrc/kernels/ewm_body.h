@@ -77,10 +77,14 @@ HPCS_INLINE void ewm_var_step(ewm_state *s, double cur, double factor, double ne
 }
 
 /* The variance of the current state: pandas' bias correction
- * sum_wt^2 / (sum_wt^2 - sum_wt2), NaN when that is not positive. */
+ * sum_wt^2 / (sum_wt^2 - sum_wt2), NaN when that is not positive.  With
+ * one observation the exact denominator is 0, but pandas' separately
+ * decayed sum_wt and sum_wt2 can round to a tiny positive one (0 instead of
+ * NaN, depending on alpha); counting observations gives the exact answer. */
 HPCS_INLINE double ewm_var_value(const ewm_state *s, int bias)
 {
     if (bias) return s->cov;
+    if (s->nobs < 2) return NAN;
     const double num = s->sum_wt * s->sum_wt, den = num - s->sum_wt2;
     return den > 0.0 ? num / den * s->cov : NAN;
 }
