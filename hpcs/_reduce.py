@@ -21,6 +21,10 @@ ArrayLike = Any
 Result = Union[float, np.ndarray]
 
 _SKIPNA = lib.HPCS_SKIPNA
+_ROUND_FLOAT = lib.HPCS_ROUND_FLOAT
+#: Correctly rounded operations: along an axis of float32 input, C rounds
+#: their exact value once to float (not to double, then to float).
+_ROUNDED_ONCE = frozenset({"sum", "mean"})
 QUANTILE_METHODS = {
     "linear": lib.HPCS_Q_LINEAR,
     "lower": lib.HPCS_Q_LOWER,
@@ -153,6 +157,8 @@ def _reduce_general(op: Kernels, x: ArrayLike, axis: Any, flags: int, params: tu
         masked_select = True
         flags |= _SKIPNA
     lay = _Layout(x, axis, where)
+    if lay.shape is not None and lay.arr.dtype == np.float32 and op.name in _ROUNDED_ONCE:
+        flags |= _ROUND_FLOAT  # the float32 result is rounded once, from the exact value
     out, optr = lay.output(1 if lead is None else math.prod(lead))
     mask = (lay.mask,) if op.takes_where else ()
     func = op.by_dtype[lay.arr.dtype][0]

@@ -79,7 +79,43 @@ def sum(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
             return float(np.sum(vals))
         return math.fsum(vals.tolist())
 
+    if _float32_along_axis(x, axis):
+        return _masked_reduce(lambda vals: _exact_float32(vals, 0), x, axis, skipna, where, 0.0)
     return _masked_reduce(exact, x, axis, skipna, where, 0.0)
+
+
+def _float32_along_axis(x: ArrayLike, axis: Optional[int]) -> bool:
+    """Whether the result is a float32 array (float32 input reduced along an axis)."""
+    return axis is not None and v.as_float_array(x).dtype == np.float32
+
+
+_F32_EDGE = Fraction(2**128 - 2**103)  # FLT_MAX + half its gap: from there on, inf
+
+
+def _exact_float32(vals: np.ndarray, per: int) -> float:
+    """The float32 nearest to (exact sum of ``vals``) / (count if ``per`` else 1), ties to even.
+
+    Rounded once from the exact rational, as NumPy's float32 cast of a double
+    would not be (it rounds twice); non-finite values follow NumPy.
+
+    >>> _exact_float32(np.array([1.0, 2.0**-24, 2.0**-80]), 0) == 1.0 + 2.0**-23
+    True
+    """
+    if vals.size == 0 or not np.all(np.isfinite(vals)):
+        return float(np.float32(np.mean(vals) if per else np.sum(vals)))
+    q = builtins.sum(map(Fraction, vals.tolist()), Fraction(0))
+    if per:
+        q /= vals.size
+    if abs(q) >= _F32_EDGE:
+        return math.copysign(math.inf, q)
+    c = np.float32(float(q))
+    if not np.isfinite(c):
+        c = np.float32(math.copysign(np.finfo(np.float32).max, q))
+    cands = [f for f in (np.nextafter(c, np.float32(-np.inf)), c, np.nextafter(c, np.float32(np.inf)))
+             if np.isfinite(f)]
+    best = builtins.min(cands, key=lambda f: (abs(Fraction(float(f)) - q),
+                                               int(np.array(f).view(np.uint32)) & 1))
+    return float(best)
 
 
 def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
@@ -89,6 +125,9 @@ def mean(x: ArrayLike, axis: Optional[int] = None, *, skipna: bool = False,
     >>> mean([1.0, 2.0])
     1.5
     """
+    if _float32_along_axis(x, axis):
+        return _masked_reduce(lambda vals: _exact_float32(vals, 1), x, axis, skipna, where,
+                              np.nan)
     return _masked_reduce(np.mean, x, axis, skipna, where, np.nan)
 
 

@@ -159,6 +159,53 @@ def test_sum_float32_is_exact_sum_rounded_once() -> None:
     assert hpcs.mean(x) == _exact_mean(x.astype(np.float64))
 
 
+def _float32_midpoint_rows(rng: np.random.Generator, rows: int) -> np.ndarray:
+    """float32 rows whose exact sum lies just off a float midpoint (or on one):
+    a float a, half its gap, and a tiny nudge of either sign or none, shuffled
+    among cancelling pairs; the double nearest to such a sum is the midpoint."""
+    out = []
+    for _ in range(rows):
+        a = np.float32(rng.standard_normal() * 2.0 ** rng.integers(-100, 100))
+        gap = float(np.spacing(a))
+        nudge = rng.choice([-1.0, 0.0, 1.0]) * abs(float(a)) * 2.0 ** -float(rng.integers(60, 90))
+        pair = np.float32(rng.standard_normal() * 2.0 ** rng.integers(-20, 20))
+        row = np.array([a, np.float32(gap / 2), np.float32(nudge), pair, -pair], dtype=np.float32)
+        out.append(rng.permutation(row))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_float32_along_axis_is_rounded_once(seed: int) -> None:
+    """float32 sums/means along an axis: the exact value rounded once to float32.
+    Rounding first to double and then to float32 is wrong at float midpoints."""
+    from hpcs import _reference as ref
+
+    rng = np.random.default_rng(seed)
+    x = _float32_midpoint_rows(rng, 300)
+    exact = np.array([ref._exact_float32(r.astype(np.float64), 0) for r in x], dtype=np.float32)
+    twice = x.astype(np.float64).sum(axis=1)  # exact here (few terms), then one more rounding
+    assert (twice.astype(np.float32) != exact).any()  # the data do hit the double-rounding case
+    for arr, axis in ((x, 1), (np.asfortranarray(x), 1), (x.T.copy(), 0)):
+        got = hpcs.sum(arr, axis=axis)
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, exact)
+    means = np.array([ref._exact_float32(r.astype(np.float64), 1) for r in x], dtype=np.float32)
+    np.testing.assert_array_equal(hpcs.mean(x, axis=1), means)
+    np.testing.assert_array_equal(ref.sum(x, axis=1), exact)
+    np.testing.assert_array_equal(ref.mean(x, axis=1), means)
+    # axis=None returns a double: the exact sum rounded once to double.
+    assert hpcs.sum(x) == math.fsum(x.astype(np.float64).ravel())
+
+
+def test_float32_rounding_at_the_edge_of_range() -> None:
+    fmax = float(np.finfo(np.float32).max)
+    half_gap = 2.0**103
+    rows = np.array([[fmax, half_gap, 0.0], [fmax, half_gap, -2.0**60], [fmax, half_gap, 2.0**60]],
+                    dtype=np.float32)
+    np.testing.assert_array_equal(hpcs.sum(rows, axis=1),
+                                  np.array([np.inf, fmax, np.inf], dtype=np.float32))
+
+
 def test_sum_special_values() -> None:
     inf, nan = math.inf, math.nan
     assert hpcs.sum([inf, 1.0]) == inf and hpcs.sum([-inf, 1.0]) == -inf

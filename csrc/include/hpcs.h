@@ -55,7 +55,9 @@ typedef enum hpcs_status {
 /* Flags, OR-ed together. */
 enum {
     HPCS_SKIPNA = 1,        /* reductions: ignore NaN */
-    HPCS_CENTER = 2         /* rolling: window centred on the output (pandas center=True) */
+    HPCS_CENTER = 2,        /* rolling: window centred on the output (pandas center=True) */
+    HPCS_ROUND_FLOAT = 4    /* sum/mean: round the exact result once to float precision
+                               (the double written is a float's value) */
 };
 
 /* Quantile interpolation, as numpy.quantile's `method`. */

@@ -1,5 +1,6 @@
 /* Reductions: sum, mean, var, std, min, max (see reduce_body.h), and the
  * partial sums that combine chunk results exactly (exact.h). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 

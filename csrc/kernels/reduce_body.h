@@ -147,6 +147,47 @@ HPCS_INLINE int certify(double hi, double lo, double E, double k, double *out)
     return 2.0 * (w + F) < k * up && 2.0 * (w - F) > -k * dn;
 }
 
+/* The floats around a >= 0, a finite double that is not a float: *lo
+ * below, *hi above (2^128, the edge of float's range, above FLT_MAX). */
+HPCS_INLINE void float_around(double a, double *lo, double *hi)
+{
+    const float f = (float)a;
+    if (isinf(f) || (double)f > a) {
+        *hi = isinf(f) ? 0x1p128 : (double)f;
+        *lo = isinf(f) ? (double)FLT_MAX : (double)nextafterf(f, 0.0f);
+    } else {
+        *lo = (double)f;
+        *hi = f == FLT_MAX ? 0x1p128 : (double)nextafterf(f, INFINITY);
+    }
+}
+
+/* Whether d lies exactly halfway between two floats (FLT_MAX + half its gap
+ * included): only there can rounding to double first and then to float
+ * differ from rounding once to float. */
+HPCS_INLINE int float_midpoint(double d)
+{
+    const double a = fabs(d);
+    if (!(a <= 0x1.fffffffp127) || (double)(float)a == a) return 0;
+    double lo, hi;
+    float_around(a, &lo, &hi);
+    return a - lo == hi - a; /* exact: lo, a, hi are within a factor 2 */
+}
+
+/* The float nearest to X / k, given d = RN(X / k) in double and X the exact
+ * sum in p: d rounded to float, except at a float midpoint, where the sign
+ * of X - k d decides (exactly zero: a tie, rounded to even). */
+HPCS_INLINE double round_float(const xsum_part *p, double d, int64_t k)
+{
+    if (!float_midpoint(d)) return (float)d;
+    xsum_part r = *p;
+    xsum_put_mul(&r, -d, k);
+    const int side = xacc_sign(&r.acc) * (d < 0.0 ? -1 : 1); /* > 0: |X / k| beyond |d| */
+    if (side == 0) return (float)d;
+    double lo, hi;
+    float_around(fabs(d), &lo, &hi);
+    return copysign(side > 0 ? (hi == 0x1p128 ? INFINITY : hi) : lo, d);
+}
+
 #endif
 
 /* Everything a chunk task needs; `parts` is set by run_chunks' caller. */
@@ -364,11 +405,16 @@ HPCS_CLONES static hpcs_status HPCS_T(rounded_sum)(const T *x, const uint8_t *ma
         return HPCS_OK;
     }
     E = (E + err_bound(b)) * 0x1.0001p0;
-    if (k < 0x1p53 && certify(hi, lo, E, k, out)) return HPCS_OK;
+    const int to_float = (flags & HPCS_ROUND_FLOAT) != 0;
+    if (k < 0x1p53 && certify(hi, lo, E, k, out) && !(to_float && float_midpoint(*out))) {
+        if (to_float) *out = (float)*out;
+        return HPCS_OK;
+    }
     xsum_part whole;
     st = HPCS_T(exact_sum)(&job, nthreads, &whole);
     if (st != HPCS_OK) return st;
     *out = xsum_div(&whole, (int64_t)k);
+    if (to_float) *out = round_float(&whole, *out, (int64_t)k);
     return HPCS_OK;
 }
 
@@ -399,17 +445,19 @@ HPCS_CLONES static hpcs_status HPCS_T(var_scaled)(const T *x, const uint8_t *mas
 {
     double m, count;
     *scaled = 0;
-    hpcs_status st = HPCS_T(rounded_sum)(x, mask, n, a->flags, a->nthreads, 0, 1.0, 0.0, 1, 0,
+    /* var's definition rounds in double; only sum and mean round to float. */
+    const uint32_t flags = a->flags & ~(uint32_t)HPCS_ROUND_FLOAT;
+    hpcs_status st = HPCS_T(rounded_sum)(x, mask, n, flags, a->nthreads, 0, 1.0, 0.0, 1, 0,
                                          &m, &count);
     if (st != HPCS_OK) return st;
     if (count - (double)a->ddof <= 0.0 || !isfinite(m)) { /* NaN/inf data: NaN (numpy) */
         *out = NAN;
         return HPCS_OK;
     }
-    st = HPCS_T(rounded_sum)(x, mask, n, a->flags, a->nthreads, 1, 1.0, m, 1, a->ddof, out, &count);
+    st = HPCS_T(rounded_sum)(x, mask, n, flags, a->nthreads, 1, 1.0, m, 1, a->ddof, out, &count);
     if (st == HPCS_OK && !isfinite(*out)) {
         *scaled = 1;
-        st = HPCS_T(rounded_sum)(x, mask, n, a->flags, a->nthreads, 1, 0x1p-512, m * 0x1p-512, 1,
+        st = HPCS_T(rounded_sum)(x, mask, n, flags, a->nthreads, 1, 0x1p-512, m * 0x1p-512, 1,
                                  a->ddof, out, &count);
     }
     return st;
