@@ -3,8 +3,9 @@
  * (see transform.c).
  *
  * zscore / robust_zscore / normalize_minmax take their statistics from the
- * public reductions (hpcs_mean + hpcs_std, hpcs_median + hpcs_mad,
- * hpcs_min + hpcs_max), so they are exactly the §2 values, and then apply
+ * §2 reductions (hpcs_mean + hpcs_std, computed together by hpcs__meanstd,
+ * hpcs_median + hpcs_mad, hpcs_min + hpcs_max), so they are exactly the §2
+ * values, and then apply
  * out = (x - shift) / spread to every element of the slice.  A zero spread
  * is replaced by NaN before the pass, so constant data gives NaN, never inf.
  * The arithmetic is in double and rounded once to T.
@@ -105,8 +106,7 @@ static hpcs_status HPCS_T(standardise)(const T *x, int64_t outer, int64_t n, int
     double *shift = stats, *spread = stats + slices;
     flags &= HPCS_SKIPNA;
     if (kind == 0) { /* zscore */
-        st = HPCS_T(hpcs_mean)(x, outer, n, inner, NULL, flags, shift);
-        if (st == HPCS_OK) st = HPCS_T(hpcs_std)(x, outer, n, inner, NULL, ddof, flags, spread);
+        st = HPCS_T(hpcs__meanstd)(x, outer, n, inner, ddof, flags, stats);
     } else if (kind == 1) { /* robust */
         st = HPCS_T(hpcs_median)(x, outer, n, inner, flags, shift);
         if (st == HPCS_OK)
