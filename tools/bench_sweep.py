@@ -357,7 +357,7 @@ def chart_sweep(rows: list[SweepRow], path: Path) -> bool:
     for r in rows:
         if r.ratio is not None and r.shape is None:
             series.setdefault(r.label, []).append((r.size, r.ratio))
-    fig, ax = plt.subplots(figsize=(11, 7))
+    fig, ax = plt.subplots(figsize=(14, 7))
     cmap = plt.get_cmap("tab20")
     for i, (label, pts) in enumerate(sorted(series.items())):
         pts.sort()
@@ -369,7 +369,7 @@ def chart_sweep(rows: list[SweepRow], path: Path) -> bool:
     ax.set_xlabel("n (values)")
     ax.set_ylabel("hpcs time / best peer time (below 1: hpcs is faster)")
     ax.set_title("hpcs against the best of NumPy, bottleneck, pandas, polars, scipy, numbagg")
-    ax.legend(fontsize=6, ncol=3, loc="upper right")
+    ax.legend(fontsize=6, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return True

@@ -306,7 +306,7 @@ SWEEP_HEAD = "## Size sweep"
 def sweep_main(args: argparse.Namespace, command: str) -> int:
     """Run the size sweep; replace the sweep section of BENCHMARKS.md with it."""
     from bench_sweep import (DEFAULT_OPS, Budget, CostModel, chart_sweep, parse_rounds,
-                             predict_seconds, render_sweep, sweep)
+                             predict_seconds, render_sweep, rounds_for, sweep)
 
     def parse_sizes(spec: str) -> tuple[int, ...]:
         return tuple(int(float(s)) for s in spec.split(","))
@@ -315,7 +315,8 @@ def sweep_main(args: argparse.Namespace, command: str) -> int:
     budget = Budget(args.peer_budget, args.best_peer_budget, args.row_budget,
                     parse_rounds(args.rounds) if args.rounds else None)
     model = CostModel()
-    rows = sweep(parse_sizes(args.sizes), ops, budget, series_2d=not args.no_2d,
+    sizes = parse_sizes(args.sizes)
+    rows = sweep(sizes, ops, budget, series_2d=not args.no_2d,
                  progress=progress, model=model)
     if args.extrapolate:
         per_size = {size: predict_seconds([(op, size) for op in ops or DEFAULT_OPS], model, budget)
@@ -339,9 +340,12 @@ def sweep_main(args: argparse.Namespace, command: str) -> int:
         f"a peer slower than {args.peer_budget:g} s a call ({args.best_peer_budget:g} s for "
         "a row's fastest vectorised peer) is `skip`ped there, and wherever its times "
         "predict it over that budget (linear in n, and in n x window for pandas' "
-        "`rolling().apply`). The last table is many small series: a 10 000 x 100 array "
-        "along axis=1, rolling ops at window 10, against NumPy's and bottleneck's axis=1 "
-        "calls.",
+        "`rolling().apply`). Rounds per size: "
+        + ", ".join(f"{size:,}: {rounds_for(size, budget.rounds)}" for size in sizes)
+        + f" (fewer, at least 2, where a round takes over {budget.row:g} s)."
+        + ("" if args.no_2d else " The last table is many small series: a 10 000 x 100 array "
+           "along axis=1, rolling ops at window 10, against NumPy's and bottleneck's axis=1 "
+           "calls."),
         "",
         "![hpcs / best peer against size](benchmarks_sweep.png)",
         "",
