@@ -60,9 +60,10 @@ def _mad(median: Callable[[Any], Any], x: Any) -> Any:
     return median(abs(x - median(x)))
 
 
-def _hpcs_call(op: str, x: np.ndarray, window: int) -> Func:
+def _hpcs_call(op: str, x: np.ndarray, window: int, axis: Optional[int] = None) -> Func:
     """hpcs's call: the registry row's first variant (the peers' defaults: ddof=0, q=0.5);
-    ewm* take the window as their span, rolling_cov/corr a second series."""
+    ewm* take the window as their span, rolling_cov/corr a second series.  With
+    ``axis``, a registry row's call along that axis (the many-series case)."""
     if op in _EWM:
         func = SPECIAL[op].fast
         return lambda: func(x, span=window)
@@ -71,6 +72,8 @@ def _hpcs_call(op: str, x: np.ndarray, window: int) -> Func:
         return lambda: func(x, y, window)
     row = OPS[op]
     func, kw = row.fast, row.variants[0]
+    if axis is not None:
+        kw = {**kw, "axis": axis}
     if row.rolling:
         return lambda: func(x, window, **kw)
     return lambda: func(x, **kw)
@@ -135,26 +138,40 @@ def _extended_peer_calls(op: str, x: np.ndarray, w: int) -> dict[str, Func]:
     return calls
 
 
+#: NumPy's reductions that take ``axis`` (NaN-free data: nan* = plain).
+_NUMPY_REDUCE = ("sum", "mean", "var", "std", "min", "max", "median")
+#: bottleneck's reductions; its rolling ops are ``move_<kind>``.
+_BN_REDUCE = {"sum": "nansum", "mean": "nanmean", "var": "nanvar", "std": "nanstd",
+              "min": "nanmin", "max": "nanmax", "median": "median"}
+
+
+def _array_peer_calls(op: str, x: np.ndarray, window: int,
+                     axis: Optional[int] = None) -> dict[str, Func]:
+    """NumPy's and bottleneck's equivalents of ``op`` (along ``axis`` when given:
+    then only the calls that take an axis)."""
+    calls: dict[str, Func] = {}
+    ax = {} if axis is None else {"axis": axis}
+    rolling = op.startswith("rolling_")
+    if op in _NUMPY_REDUCE:
+        calls["numpy"] = lambda f=getattr(np, op): f(x, **ax)
+    elif axis is None and op == "quantile":
+        calls["numpy"] = lambda: np.quantile(x, 0.5)
+    elif axis is None and op == "mad":
+        calls["numpy"] = lambda: _mad(np.median, x)
+    bn = _optional("bottleneck")
+    name = _BN_REDUCE.get(op) or (f"move_{op[8:]}" if rolling else None)
+    if bn is not None and name and hasattr(bn, name):
+        f = getattr(bn, name)
+        calls["bottleneck"] = (lambda: f(x, window, **ax)) if rolling else (lambda: f(x, **ax))
+    return calls
+
+
 def _peer_calls(op: str, x: np.ndarray, window: int) -> dict[str, Func]:
     """Each installed peer's equivalent of ``op`` (NaN-free data: nan* = plain)."""
     if op in ("rolling_zscore", "rolling_robust_zscore", "rolling_cov", "rolling_corr") + _EWM:
         return _extended_peer_calls(op, x, window)
-    calls: dict[str, Func] = {}
+    calls = _array_peer_calls(op, x, window)
     w = window
-    if not op.startswith("rolling_"):
-        numpy_ops = {"sum": np.sum, "mean": np.mean, "var": np.var, "std": np.std,
-                     "min": np.min, "max": np.max, "median": np.median,
-                     "quantile": lambda a: np.quantile(a, 0.5),
-                     "mad": lambda a: _mad(np.median, a)}
-        calls["numpy"] = lambda f=numpy_ops[op]: f(x)
-    bn = _optional("bottleneck")
-    if bn is not None:
-        bn_ops = {"sum": "nansum", "mean": "nanmean", "var": "nanvar", "std": "nanstd",
-                  "min": "nanmin", "max": "nanmax", "median": "median"}
-        name = bn_ops.get(op) or (f"move_{op[8:]}" if op.startswith("rolling_") else None)
-        if name and hasattr(bn, name):
-            f = getattr(bn, name)
-            calls["bottleneck"] = (lambda: f(x, w)) if op.startswith("rolling_") else (lambda: f(x))
     pd = _optional("pandas")
     if pd is not None:
         s = pd.Series(x)

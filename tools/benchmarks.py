@@ -12,12 +12,16 @@ machine, command, date) and benchmarks.png (speed-up chart) at the
 repository root.  Needs the bench extras: pip install '.[bench]'.
 
     python tools/benchmarks.py --sweep [--sizes 1e3,1e4,1e5,1e6,1e7,1e8]
+        [--rounds 1e7:3,1e8:3] [--peer-budget 2] [--best-peer-budget 20]
 
 times every operation at each size instead (tools/bench_sweep.py: windows
 10 to 10 000 up to n/10, every installed peer including numbagg, each
-call's peak extra memory) and replaces the "Size sweep" section of
-BENCHMARKS.md, with its chart benchmarks_sweep.png (hpcs / best peer
-against size, one line per operation).
+call's peak extra memory; a peer whose call takes over the budget is
+skipped at that size and above), then 10 000 series of 100 values along
+axis=1 against NumPy and bottleneck, and replaces the "Size sweep" section
+of BENCHMARKS.md, with its chart benchmarks_sweep.png (hpcs / best peer
+against size, one line per operation).  Progress and an estimate of the
+time left go to stderr.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import Optional
 
 import hpcs
+from bench_sweep import BEST_PEER_BUDGET, PEER_BUDGET, ROUNDS, ROW_BUDGET
 from hpcs._bench import PANDAS_APPLY_MAX, PEER_NAMES, BenchRow, run_bench
 from hpcs._ops import CORE as OPS  # §4 transforms/groups: transform_group_rows
 from hpcs._ops import SPECIAL
@@ -260,6 +265,23 @@ def main(argv: list[str]) -> int:
                              "size-sweep section of BENCHMARKS.md and benchmarks_sweep.png")
     parser.add_argument("--sizes", default="1e3,1e4,1e5,1e6,1e7,1e8",
                         help="sizes of the sweep (default: 1e3,...,1e8)")
+    parser.add_argument("--rounds", help="sweep: timed rounds, one count for every size or "
+                        "size:count pairs, e.g. 1e7:4,1e8:2 (default: "
+                        + ", ".join(f"1e{len(str(s)) - 1}:{r}" for s, r in ROUNDS.items()) + ")")
+    parser.add_argument("--peer-budget", type=float, default=PEER_BUDGET,
+                        help="sweep: seconds a peer's call may take; slower peers are skipped "
+                             "at that size and window and above (default: %(default)g)")
+    parser.add_argument("--best-peer-budget", type=float, default=BEST_PEER_BUDGET,
+                        help="sweep: the same for the fastest vectorised peer of a row "
+                             "(default: %(default)g)")
+    parser.add_argument("--row-budget", type=float, default=ROW_BUDGET,
+                        help="sweep: seconds of timed rounds per row; fewer rounds (at least "
+                             "2) above it (default: %(default)g)")
+    parser.add_argument("--no-2d", action="store_true",
+                        help="sweep: leave out the 10 000 x 100, axis=1 rows")
+    parser.add_argument("--extrapolate", metavar="SIZES",
+                        help="sweep: afterwards, print how long a sweep of these sizes "
+                             "would take, predicted from the times measured (e.g. 1e6,1e7,1e8)")
     args = parser.parse_args(argv)
     command = "python tools/benchmarks.py " + " ".join(argv)
     if args.sweep:
@@ -283,11 +305,26 @@ SWEEP_HEAD = "## Size sweep"
 
 def sweep_main(args: argparse.Namespace, command: str) -> int:
     """Run the size sweep; replace the sweep section of BENCHMARKS.md with it."""
-    from bench_sweep import chart_sweep, render_sweep, sweep
+    from bench_sweep import (DEFAULT_OPS, Budget, CostModel, chart_sweep, parse_rounds,
+                             predict_seconds, render_sweep, rounds_for, sweep)
 
-    sizes = tuple(int(float(s)) for s in args.sizes.split(","))
-    rows = sweep(sizes, args.iterations, args.ops.split(",") if args.ops else None,
-                 progress=progress)
+    def parse_sizes(spec: str) -> tuple[int, ...]:
+        return tuple(int(float(s)) for s in spec.split(","))
+
+    ops = args.ops.split(",") if args.ops else None
+    budget = Budget(args.peer_budget, args.best_peer_budget, args.row_budget,
+                    parse_rounds(args.rounds) if args.rounds else None)
+    model = CostModel()
+    sizes = parse_sizes(args.sizes)
+    rows = sweep(sizes, ops, budget, series_2d=not args.no_2d,
+                 progress=progress, model=model)
+    if args.extrapolate:
+        per_size = {size: predict_seconds([(op, size) for op in ops or DEFAULT_OPS], model, budget)
+                    for size in parse_sizes(args.extrapolate)}
+        print(f"predicted time of a sweep of {args.extrapolate}: "
+              f"{sum(per_size.values()) / 60:.1f} min ("
+              + ", ".join(f"n={size:,}: {s / 60:.1f} min" for size, s in per_size.items()) + ")",
+              file=sys.stderr)
     cpu = hpcs.get_cpu_info()
     section = [
         SWEEP_HEAD, "",
@@ -299,8 +336,16 @@ def sweep_main(args: argparse.Namespace, command: str) -> int:
         "Best-of times, each size one interleaved run (libraries take turns, round after "
         "round, on the same array). **hpcs / best** = hpcs time / best peer time: below 1 "
         "hpcs is faster; above 1 (bold) a peer is. **extra memory** = the rise of peak RSS "
-        "during one hpcs call, less its output. A peer too slow at the size below is "
-        "`skip`ped.",
+        "during one hpcs call, less its output. Every call is timed once before the rounds: "
+        f"a peer slower than {args.peer_budget:g} s a call ({args.best_peer_budget:g} s for "
+        "a row's fastest vectorised peer) is `skip`ped there, and wherever its times "
+        "predict it over that budget (linear in n, and in n x window for pandas' "
+        "`rolling().apply`). Rounds per size: "
+        + ", ".join(f"{size:,}: {rounds_for(size, budget.rounds)}" for size in sizes)
+        + f" (fewer, at least 2, where a round takes over {budget.row:g} s)."
+        + ("" if args.no_2d else " The last table is many small series: a 10 000 x 100 array "
+           "along axis=1, rolling ops at window 10, against NumPy's and bottleneck's axis=1 "
+           "calls."),
         "",
         "![hpcs / best peer against size](benchmarks_sweep.png)",
         "",
