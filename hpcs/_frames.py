@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
@@ -234,15 +234,71 @@ def call(func: Callable, shape_kind: str, has_axis: bool, x: Any, args: tuple,
     return func(x, *args, **kwargs)
 
 
-def wrap(func: Callable, shape_kind: str) -> Callable:
-    """``func`` taking pandas/polars inputs as well (§9); NumPy input unchanged."""
-    has_axis = "axis" in inspect.signature(func).parameters
+#: The default of ``axis`` in an adapter's signature: "not given", which for
+#: a DataFrame means down the columns, whatever the NumPy default.
+_AXIS_UNSET = object()
 
-    @functools.wraps(func)
-    def adapted(x: Any, *args: Any, **kwargs: Any) -> Any:
-        if type(x) is _ndarray or not kind_of(x):
-            return func(x, *args, **kwargs)
-        return call(func, shape_kind, has_axis, x, args, kwargs)
+
+def _adapter_source(func: Callable) -> Optional[tuple[str, Dict[str, Any]]]:
+    """Source of an adapter with ``func``'s own signature, and its globals.
+
+    Spelling the parameters out (instead of ``*args, **kwargs``) keeps a
+    NumPy call a plain call: at ~100 elements, packing and unpacking the
+    arguments costs more than the kernel.  None when the signature has
+    ``*args``, ``**kwargs`` or positional-only parameters.
+    """
+    params = list(inspect.signature(func).parameters.values())
+    if not params or any(p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params):
+        return None
+    env: Dict[str, Any] = {"_AXIS_UNSET": _AXIS_UNSET}
+    heads, passes, named = [], [], []
+    for i, p in enumerate(params):
+        if p.kind is p.KEYWORD_ONLY and "*" not in heads:
+            heads.append("*")
+        if p.default is p.empty:
+            heads.append(p.name)
+        elif p.name == "axis":
+            heads.append("axis=_AXIS_UNSET")
+            env["_axis_default"] = p.default
+        else:
+            env[f"_d{i}"] = p.default
+            heads.append(f"{p.name}=_d{i}")
+        value = "_axis_default if axis is _AXIS_UNSET else axis" if p.name == "axis" else p.name
+        passes.append(value if p.kind is p.POSITIONAL_OR_KEYWORD else f"{p.name}={value}")
+        if i and p.name != "axis":
+            named.append(f"{p.name!r}: {p.name}")
+    x = params[0].name
+    given_axis = ("\n    if axis is not _AXIS_UNSET:\n        kw['axis'] = axis"
+                  if "_axis_default" in env else "")
+    source = (f"def {func.__name__}({', '.join(heads)}):\n"
+              f"    if type({x}) is _ndarray or not _kind_of({x}):\n"
+              f"        return _func({', '.join(passes)})\n"
+              f"    kw = {{{', '.join(named)}}}{given_axis}\n"
+              f"    return _call(_func, _shape_kind, _has_axis, {x}, (), kw)\n")
+    return source, env
+
+
+def wrap(func: Callable, shape_kind: str) -> Callable:
+    """``func`` taking pandas/polars inputs as well (§9); NumPy input unchanged.
+
+    >>> import numpy as np, hpcs
+    >>> hpcs.sum.__hpcs_plain__(np.ones(3)) == hpcs.sum(np.ones(3)) == 3.0
+    True
+    """
+    has_axis = "axis" in inspect.signature(func).parameters
+    generated = _adapter_source(func)
+    if generated is not None:
+        source, env = generated
+        env.update(_func=func, _ndarray=_ndarray, _kind_of=kind_of, _call=call,
+                   _shape_kind=shape_kind, _has_axis=has_axis)
+        exec(compile(source, f"<hpcs adapter of {func.__name__}>", "exec"), env)
+        adapted = functools.update_wrapper(env[func.__name__], func)
+    else:
+        @functools.wraps(func)
+        def adapted(x: Any, *args: Any, **kwargs: Any) -> Any:
+            if type(x) is _ndarray or not kind_of(x):
+                return func(x, *args, **kwargs)
+            return call(func, shape_kind, has_axis, x, args, kwargs)
 
     adapted.__hpcs_plain__ = func  # type: ignore[attr-defined]
     return adapted

@@ -194,3 +194,31 @@ def test_numpy_results_unchanged():
     x = np.arange(10.0)
     assert type(hpcs.rolling_mean(x, 3)) is np.ndarray
     assert type(hpcs.sum(x)) is float
+
+
+def test_adapters_have_the_functions_own_signature():
+    """Each public op's adapter spells out its parameters (no *args/**kwargs)."""
+    import inspect
+
+    from hpcs import _frames
+    from hpcs._ops import SPECIAL
+
+    for name in {**OPS, **SPECIAL}:
+        func = getattr(hpcs, name)
+        plain = func.__hpcs_plain__
+        assert _frames._adapter_source(plain) is not None, name
+        assert inspect.signature(func) == inspect.signature(plain), name
+        assert func.__doc__ == plain.__doc__ and func.__name__ == name
+
+
+def test_dataframe_axis_given_or_not():
+    """Not given, axis is down the columns; given (even as NumPy's default -1), it is used."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [10.0, 20.0, 40.0]})
+    down = hpcs.rolling_sum(df, 2)
+    assert isinstance(down, pd.DataFrame) and down["b"].tolist()[1:] == [30.0, 60.0]
+    across = hpcs.rolling_sum(df, 2, axis=-1)
+    np.testing.assert_array_equal(np.asarray(across)[:, 1], [11.0, 22.0, 44.0])
+    assert hpcs.sum(df, 0).tolist() == [7.0, 70.0]  # axis given positionally
+    with pytest.raises(TypeError, match="rolling_sum"):
+        hpcs.rolling_sum(np.ones(3), 2, nonsense=1)
