@@ -300,11 +300,33 @@ HPCS_INLINE fsum_part HPCS_T(fast_lanes)(const T *x, const uint8_t *mask, int64_
     }
     fsum_part p = {0.0, 0.0, 0.0, counted ? 0.0 : (double)n};
     double A = 0.0, b = 0.0;
-    for (int l = 0; l < used; l++) {
-        dd_add(&p.hi, &p.lo, &b, s[l]);
-        dd_add(&p.hi, &p.lo, &b, c[l]);
-        A += a[l];
-        if (counted) p.count += cnt[l];
+    if (used == SUM_LANES) {
+        /* Every lane in use: merge them pairwise, a tree of depth 4 whose
+         * levels vectorise, instead of a chain of 32 dependent double-double
+         * adds (most of the time of a call on ~100 values).  TwoSum moves the
+         * error of s[l] + s[l + h] exactly into c[l]; the two rounded adds
+         * into c[l] add their results' magnitudes to the bound a[l]. */
+        for (int h = SUM_LANES / 2; h >= 1; h /= 2)
+            for (int l = 0; l < h; l++) {
+                const double t = s[l] + s[l + h], z = t - s[l];
+                const double e = (s[l] - (t - z)) + (s[l + h] - z);
+                const double r1 = c[l] + c[l + h], r2 = r1 + e;
+                s[l] = t;
+                c[l] = r2;
+                a[l] = (a[l] + a[l + h]) + (fabs(r1) + fabs(r2));
+                cnt[l] += cnt[l + h];
+            }
+        dd_add(&p.hi, &p.lo, &b, s[0]);
+        dd_add(&p.hi, &p.lo, &b, c[0]);
+        A = a[0];
+        if (counted) p.count = cnt[0];
+    } else {
+        for (int l = 0; l < used; l++) {
+            dd_add(&p.hi, &p.lo, &b, s[l]);
+            dd_add(&p.hi, &p.lo, &b, c[l]);
+            A += a[l];
+            if (counted) p.count += cnt[l];
+        }
     }
     p.err = err_bound(A + b);
     if (!(p.err < INFINITY) || !isfinite(p.hi) || !isfinite(p.lo)) p.err = INFINITY;
