@@ -83,6 +83,22 @@ def test_fastest_peer_gets_the_larger_budget() -> None:
     assert row.skipped == {"pandas": ">0.001 s/call"}
 
 
+def test_row_keeps_a_peer_when_the_predicted_fastest_is_slower() -> None:
+    """The 10^8 rolling_median case: the peer predicted fastest (scipy) turns
+    out slower than the runner-up (bottleneck), which was skipped on the small
+    budget; the runner-up is then called after all, and the row has a peer."""
+    model = CostModel()
+    model.record("rolling_median", "scipy", 10, 10, 0.0005)       # predicts 0.005 s
+    model.record("rolling_median", "bottleneck", 10, 10, 0.0006)  # predicts 0.006 s
+    budget = Budget(peer=0.001, best_peer=10.0, row=0.0, rounds=parse_rounds("2"))
+    bn, sp = {"n": 0}, {"n": 0}
+    calls = {"hpcs": lambda: None, "bottleneck": _counting(bn, 0.006),
+             "scipy": _counting(sp, 0.03)}
+    row = time_row("rolling_median", 100, 10, calls, budget, model)
+    assert row.skipped == {"scipy": ">0.001 s/call"}
+    assert set(row.peers_ms) == {"bottleneck"} and bn["n"] == 3 and sp["n"] == 1
+
+
 def test_small_sweep_rows_tables_and_estimate() -> None:
     lines: list[str] = []
     model, budget = CostModel(), Budget(rounds=parse_rounds("1"))

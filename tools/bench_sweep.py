@@ -203,8 +203,18 @@ def time_row(op: str, size: int, window: Optional[int], calls: dict[str, Callabl
         t0 = time.perf_counter()
         calls[name]()
         warm[name] = time.perf_counter() - t0
-    # The fastest peer is known for sure only now.
-    limits = budget.limits(op, {**expected, **{p: warm[p] for p in peers if p in warm}})
+    # The fastest peer is known for sure only now.  If the peer predicted
+    # fastest was slower than predicted, the new fastest may be one that was
+    # skipped on the small budget: warm it up too, so the row keeps a peer.
+    known = {**expected, **{p: warm[p] for p in peers if p in warm}}
+    limits = budget.limits(op, known)
+    for p in sorted((p for p in peers if p in skipped and p not in warm), key=known.get):
+        if known[p] <= limits[p]:
+            del skipped[p]
+            t0 = time.perf_counter()
+            calls[p]()
+            warm[p] = known[p] = time.perf_counter() - t0
+            limits = budget.limits(op, known)
     for p in peers:
         if p in warm and warm[p] > limits[p]:
             skipped[p] = _skip_reason(limits[p])
