@@ -1,5 +1,6 @@
 /* Cumulative scans: cummin, cummax, ffill, bfill (see cumulative_body.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "hpcs_internal.h"
 

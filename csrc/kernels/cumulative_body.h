@@ -126,9 +126,41 @@ typedef struct HPCS_T(fill_state) {
     int have;       /* a valid value was seen */
 } HPCS_T(fill_state);
 
-HPCS_INLINE void HPCS_T(fill_scan)(const T *x, T *out, int64_t n, int64_t from, int64_t len,
-                                   int backward, int64_t limit, HPCS_T(fill_state) *s)
+/* cond ? a : b on the bits, so that the compiler cannot turn it back into
+ * a branch (it does for a ?: on floating-point values). */
+HPCS_INLINE T HPCS_T(fill_pick)(int cond, T a, T b)
 {
+    uint64_t ua = 0, ub = 0;
+    const uint64_t m = (uint64_t)0 - (uint64_t)(cond != 0);
+    memcpy(&ua, &a, sizeof a);
+    memcpy(&ub, &b, sizeof b);
+    const uint64_t r = (ua & m) | (ub & ~m);
+    T out;
+    memcpy(&out, &r, sizeof out);
+    return out;
+}
+
+HPCS_INLINE void HPCS_T(fill_run)(const T *x, T *out, int64_t n, int64_t from, int64_t len,
+                                  const int backward, int64_t limit, HPCS_T(fill_state) *s)
+{
+    if (limit == 0) {
+        /* Without a limit, selects instead of branches: with NaNs at random
+         * places a branch on each value's NaN-ness is mispredicted often. */
+        T value = s->value;
+        int64_t gap = s->gap;
+        int have = s->have;
+        for (int64_t i = from; i < from + len; i++) {
+            const int64_t p = backward ? n - 1 - i : i;
+            const T v = x[p];
+            const int ok = v == v;
+            value = HPCS_T(fill_pick)(ok, v, value);
+            gap = (gap + 1) & ((int64_t)ok - 1); /* 0 after a value */
+            have |= ok;
+            out[p] = HPCS_T(fill_pick)(have, value, v);
+        }
+        s->value = value, s->gap = gap, s->have = have;
+        return;
+    }
     for (int64_t i = from; i < from + len; i++) {
         const int64_t p = backward ? n - 1 - i : i;
         const T v = x[p];
@@ -137,9 +169,19 @@ HPCS_INLINE void HPCS_T(fill_scan)(const T *x, T *out, int64_t n, int64_t from, 
             out[p] = v;
         } else {
             s->gap++;
-            out[p] = (s->have && (limit == 0 || s->gap <= limit)) ? s->value : v;
+            out[p] = (s->have && s->gap <= limit) ? s->value : v;
         }
     }
+}
+
+/* fill_run with the direction a constant in each copy. */
+HPCS_INLINE void HPCS_T(fill_scan)(const T *x, T *out, int64_t n, int64_t from, int64_t len,
+                                   int backward, int64_t limit, HPCS_T(fill_state) *s)
+{
+    if (backward)
+        HPCS_T(fill_run)(x, out, n, from, len, 1, limit, s);
+    else
+        HPCS_T(fill_run)(x, out, n, from, len, 0, limit, s);
 }
 
 typedef struct HPCS_T(fill_job) {
