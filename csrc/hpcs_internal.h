@@ -163,14 +163,15 @@ typedef hpcs_status (*hpcs__rolling1d_fn)(const void *x, int64_t n, const hpcs__
 typedef hpcs_status (*hpcs__pair1d_fn)(const void *x, const void *y, int64_t n,
                                        const hpcs__rolling_args *a, void *out);
 
-/* Layout drivers (layout.c): run fn over every slice, on several threads
- * when the input is above `family`'s threshold (hpcs_family). */
 /* zscore's statistics (reduce_body.h): per slice, hpcs_mean's and
  * hpcs_std's bits, means to out[0 .. slices), stds after them. */
 hpcs_status hpcs__meanstd_f64(const double *x, int64_t outer, int64_t n, int64_t inner,
                               int64_t ddof, uint32_t flags, double *out);
 hpcs_status hpcs__meanstd_f32(const float *x, int64_t outer, int64_t n, int64_t inner,
                               int64_t ddof, uint32_t flags, double *out);
+
+/* Layout drivers (layout.c): run fn over every slice, on several threads
+ * when the input is above `family`'s threshold (hpcs_family). */
 hpcs_status hpcs__reduce_layout(hpcs__reduce1d_fn fn, int32_t family, size_t elsize,
                                        const void *x, int64_t outer, int64_t n, int64_t inner,
                                        const uint8_t *mask, hpcs__reduce_args *a, int64_t nres,

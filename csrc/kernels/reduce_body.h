@@ -498,16 +498,25 @@ HPCS_CLONES static hpcs_status HPCS_T(var_1d)(const void *xv, const uint8_t *mas
     return st;
 }
 
+/* The std to *out, and the mean its first pass computed to *mean_out
+ * (unless NULL). */
+HPCS_INLINE hpcs_status HPCS_T(std_with_mean)(const T *x, const uint8_t *mask, int64_t n,
+                                              const hpcs__reduce_args *a, double *out,
+                                              double *mean_out)
+{
+    int scaled;
+    hpcs_status st = HPCS_T(var_scaled)(x, mask, n, a, out, &scaled, mean_out);
+    *out = sqrt(*out);
+    if (scaled) *out *= 0x1p512;
+    return st;
+}
+
 HPCS_CLONES static hpcs_status HPCS_T(std_1d)(const void *xv, const uint8_t *mask, int64_t n,
                                               const hpcs__reduce_args *a, double *out,
                                               int64_t out_stride)
 {
     (void)out_stride;
-    int scaled;
-    hpcs_status st = HPCS_T(var_scaled)(xv, mask, n, a, out, &scaled, NULL);
-    *out = sqrt(*out);
-    if (scaled) *out *= 0x1p512;
-    return st;
+    return HPCS_T(std_with_mean)(xv, mask, n, a, out, NULL);
 }
 
 /* The mean (hpcs_mean's bits) to out[0] and the std (hpcs_std's) to
@@ -517,12 +526,7 @@ HPCS_CLONES static hpcs_status HPCS_T(meanstd_1d)(const void *xv, const uint8_t 
                                                   const hpcs__reduce_args *a, double *out,
                                                   int64_t out_stride)
 {
-    int scaled;
-    double *sd = out + out_stride;
-    hpcs_status st = HPCS_T(var_scaled)(xv, mask, n, a, sd, &scaled, out);
-    *sd = sqrt(*sd);
-    if (scaled) *sd *= 0x1p512;
-    return st;
+    return HPCS_T(std_with_mean)(xv, mask, n, a, out + out_stride, out);
 }
 
 /* zscore's statistics of every slice: means to out[0 .. slices), stds to

@@ -5,8 +5,8 @@
  * zscore / robust_zscore / normalize_minmax take their statistics from the
  * §2 reductions (hpcs_mean + hpcs_std, computed together by hpcs__meanstd,
  * hpcs_median + hpcs_mad, hpcs_min + hpcs_max), so they are exactly the §2
- * values, and then apply
- * out = (x - shift) / spread to every element of the slice.  A zero spread
+ * values, and then apply out = (x - shift) / spread to every element of the
+ * slice.  A zero spread
  * is replaced by NaN before the pass, so constant data gives NaN, never inf.
  * The arithmetic is in double and rounded once to T.
  *
