@@ -183,6 +183,13 @@ def _skip_reason(limit: float) -> str:
     return f">{limit:g} s/call"
 
 
+def _seconds(call: Callable[[], Any]) -> float:
+    """Wall time of one call (a warm-up)."""
+    t0 = time.perf_counter()
+    call()
+    return time.perf_counter() - t0
+
+
 def time_row(op: str, size: int, window: Optional[int], calls: dict[str, Callable[[], Any]],
              budget: Budget, model: CostModel) -> SweepRow:
     """One row: warm up each call, drop the peers over budget, time the rest in rounds.
@@ -200,9 +207,7 @@ def time_row(op: str, size: int, window: Optional[int], calls: dict[str, Callabl
     peers = [p for p in calls if p != "hpcs"]
     warm: dict[str, float] = {}
     for name in ("hpcs", *(p for p in peers if p not in skipped)):
-        t0 = time.perf_counter()
-        calls[name]()
-        warm[name] = time.perf_counter() - t0
+        warm[name] = _seconds(calls[name])
     # The fastest peer is known for sure only now.  If the peer predicted
     # fastest was slower than predicted, the new fastest may be one that was
     # skipped on the small budget: warm it up too, so the row keeps a peer.
@@ -211,9 +216,7 @@ def time_row(op: str, size: int, window: Optional[int], calls: dict[str, Callabl
     for p in sorted((p for p in peers if p in skipped and p not in warm), key=known.get):
         if known[p] <= limits[p]:
             del skipped[p]
-            t0 = time.perf_counter()
-            calls[p]()
-            warm[p] = known[p] = time.perf_counter() - t0
+            warm[p] = known[p] = _seconds(calls[p])
             limits = budget.limits(op, known)
     for p in peers:
         if p in warm and warm[p] > limits[p]:

@@ -72,7 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         def run(collection: Any) -> Any:
             return client.compute(collection).result()
 
-        def persisted(make: Callable[[], Any]) -> Callable[[], Any]:
+        def on_workers(make: Callable[[], Any]) -> Callable[[], Any]:
             """Compute on the workers and reduce the result there (what a
             pipeline does with it next): no 800 MB sent to the client, and
             no result kept from one round to the next."""
@@ -83,19 +83,19 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         cases = [
             ("rolling_mean", lambda: hd.rolling_mean(dx, w), lambda: hpcs.rolling_mean(x, w),
-             [("dask.dataframe rolling().mean()", persisted(lambda: ds.rolling(w).mean()))]),
+             [("dask.dataframe rolling().mean()", on_workers(lambda: ds.rolling(w).mean()))]),
             ("rolling_median", lambda: hd.rolling_median(dx, w),
              lambda: hpcs.rolling_median(x, w),
              [("dask.dataframe rolling().median()",
-               persisted(lambda: ds.rolling(w).median()))]),
+               on_workers(lambda: ds.rolling(w).median()))]),
             ("median", lambda: hd.median(dx), lambda: hpcs.median(x),
              [("dask.array percentile(50) (approximate)",
-               persisted(lambda: da.percentile(dx, 50))),
+               on_workers(lambda: da.percentile(dx, 50))),
               ("dask.dataframe median_approximate()",
-               persisted(lambda: ds.median_approximate()))]),
+               on_workers(lambda: ds.median_approximate()))]),
         ]
         for name, lazy, memory, peers in cases:
-            t_dask = _best(persisted(lazy), args.rounds)[0]
+            t_dask = _best(on_workers(lazy), args.rounds)[0]
             got = run(lazy())
             t_mem, want = _best(memory, args.rounds)
             same = np.array_equal(np.asarray(got, np.float64).view(np.uint64),
