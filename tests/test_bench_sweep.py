@@ -125,3 +125,20 @@ def test_many_small_series_rows() -> None:
     text = "\n".join(render_sweep([flat, *rows]))
     assert "### 30 series × 20 values, axis=1" in text
     assert "skip (>2 s/call)" in text and text.index("### n = 100") < text.index("### 30 series")
+
+
+def test_benchmarks_md_sections_are_replaced_in_place() -> None:
+    """Each benchmark run rewrites its own part of BENCHMARKS.md only."""
+    from benchmarks import EXTENDED_HEAD, SWEEP_HEAD, replace_section
+
+    text = "# Benchmarks\n\nold top\n\n## Dask (x)\n\ndask\n\n" + SWEEP_HEAD + "\n\nsweep\n"
+    top = replace_section(text, None, "# Benchmarks\n\nnew top\n")
+    assert top == "# Benchmarks\n\nnew top\n\n## Dask (x)\n\ndask\n\n" + SWEEP_HEAD + "\n\nsweep\n"
+    ext = replace_section(top, EXTENDED_HEAD, EXTENDED_HEAD + " (4)\n\nrows 1\n")
+    assert ext.endswith(SWEEP_HEAD + "\n\nsweep\n\n" + EXTENDED_HEAD + " (4)\n\nrows 1\n\n")
+    again = replace_section(ext, EXTENDED_HEAD, EXTENDED_HEAD + " (4)\n\nrows 2\n")
+    assert again == ext.replace("rows 1", "rows 2")
+    swept = replace_section(again, SWEEP_HEAD, SWEEP_HEAD + "\n\nnew sweep\n")
+    assert swept == again.replace("\nsweep\n", "\nnew sweep\n")
+    assert replace_section("# Benchmarks\n\nold\n", None, "# Benchmarks\n\nnew\n") == \
+        "# Benchmarks\n\nnew\n\n"

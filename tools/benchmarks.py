@@ -9,7 +9,14 @@ pandas' rolling().apply at 100 000.  A C probe measures the
 memory floor (read 10M doubles on 1 and 2 threads; read + write into a
 fresh and into a preallocated array).  Writes BENCHMARKS.md (the table,
 machine, command, date) and benchmarks.png (speed-up chart) at the
-repository root.  Needs the bench extras: pip install '.[bench]'.
+repository root; the §4 operations (transforms, EWM, rolling co-moments
+and z-scores, groups) go to their own section, "Extended API".  Other
+sections of BENCHMARKS.md (Dask, the size sweep) are kept.  Needs the
+bench extras: pip install '.[bench]'.
+
+    python tools/benchmarks.py --extended [--size 10000000] [--iterations 5]
+
+times only the §4 operations and replaces the "Extended API" section.
 
     python tools/benchmarks.py --sweep [--sizes 1e3,1e4,1e5,1e6,1e7,1e8]
         [--rounds 1e7:3,1e8:3] [--peer-budget 2] [--best-peer-budget 20]
@@ -65,39 +72,52 @@ def progress(message: str) -> None:
     print(f"  {message}", file=sys.stderr, flush=True)
 
 
-#: Timed per window (ewm*: span = window); rolling_robust_zscore's pandas
-#: peer is rolling().apply, timed at PANDAS_APPLY_MAX like rolling_mad's.
-EXTENDED_ROLLING = ("rolling_cov", "rolling_corr", "ewma", "ewmvar", "ewmstd")
+#: The §4 rolling operations, timed per window (ewm*: span = window) in the
+#: "Extended API" section; rolling_robust_zscore's pandas peer is
+#: rolling().apply, timed at PANDAS_APPLY_MAX like rolling_mad's.
+EXTENDED_ROLLING = ("rolling_zscore", "rolling_robust_zscore", "rolling_cov", "rolling_corr",
+                    "ewma", "ewmvar", "ewmstd")
+EXTENDED_HEAD = "## Extended API"
+SWEEP_HEAD = "## Size sweep"
 
 
 def collect(size: int, iterations: int, quick: bool,
             only: Optional[list[str]] = None) -> list[BenchRow]:
+    """The main table's rows: the §2/§3 operations (``only``: these)."""
     def keep(names: list[str]) -> list[str]:
         return [n for n in names if only is None or n in only]
 
-    reductions = keep([name for name, op in OPS.items() if not op.rolling])
-    rolling = keep([name for name, op in OPS.items() if op.rolling]
-                   + [n for n in EXTENDED_ROLLING if n in SPECIAL])
+    core = [name for name in OPS if name not in EXTENDED_ROLLING]
+    reductions = keep([name for name in core if not OPS[name].rolling])
+    rolling = keep([name for name in core if OPS[name].rolling])
     rows = run_bench(size, iterations, reductions, progress=progress) if reductions else []
     for window in WINDOWS[1:2] if quick else WINDOWS:
-        rows += run_bench(size, iterations, rolling, window=window, progress=progress)
-    if only is not None:
-        for window in WINDOWS[:2]:
-            rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3),
-                              keep(["rolling_mad", "rolling_robust_zscore"]), window=window,
-                              progress=progress)
-        return rows
-    for small in SMALL_SIZES:
-        rows += run_bench(small, max(iterations, 200 if small == 100 else 20), list(OPS),
-                          window=10, progress=progress)
+        if rolling:
+            rows += run_bench(size, iterations, rolling, window=window, progress=progress)
+    if only is None:
+        for small in SMALL_SIZES:
+            rows += run_bench(small, max(iterations, 200 if small == 100 else 20), core,
+                              window=10, progress=progress)
     # rolling_mad against pandas' rolling().apply, which is too slow for
     # --size (a Python call per window): on the largest size it is timed at.
-    for window in WINDOWS[:2]:
-        rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3),
-                          ["rolling_mad", "rolling_robust_zscore"], window=window,
+    apply_rows = keep(["rolling_mad"])
+    for window in WINDOWS[:2] if apply_rows else ():
+        rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3), apply_rows, window=window,
                           progress=progress)
-    rows += transform_group_rows(size, iterations)
     return rows
+
+
+def collect_extended(size: int, iterations: int, quick: bool) -> list[BenchRow]:
+    """The "Extended API" section's rows: the §4 rolling operations per
+    window, then the transforms, scans, robust means and groups."""
+    rolling = [n for n in EXTENDED_ROLLING if n in OPS or n in SPECIAL]
+    rows = []
+    for window in WINDOWS[1:2] if quick else WINDOWS:
+        rows += run_bench(size, iterations, rolling, window=window, progress=progress)
+    for window in WINDOWS[:2]:
+        rows += run_bench(PANDAS_APPLY_MAX, min(iterations, 3), ["rolling_robust_zscore"],
+                          window=window, progress=progress)
+    return rows + transform_group_rows(size, iterations)
 
 
 def transform_group_rows(size: int, iterations: int) -> list[BenchRow]:
@@ -183,17 +203,40 @@ def _fmt(ms: Optional[float]) -> str:
     return "" if ms is None else (f"{ms:.3g}" if ms < 10 else f"{ms:.1f}")
 
 
-def render(rows: list[BenchRow], floor: Optional[dict], command: str) -> str:
+def _provenance(command: str) -> list[str]:
     cpu = hpcs.get_cpu_info()
-    lines = [
-        "# Benchmarks",
-        "",
+    return [
         f"Command: `{command}`  ",
         f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}  ",
         f"Machine: {cpu['model']} ({cpu['vendor']}), {cpu['physical_cores']} physical / "
         f"{cpu['logical_cores']} logical cores, L2 {cpu['l2_cache_kb']} KB, "
         f"L3 {cpu['l3_cache_kb']} KB; hpcs {hpcs.__version__}, {hpcs.simd_info()['isa']} "
         f"clone, {hpcs.get_num_threads()} threads; Python {platform.python_version()}",
+    ]
+
+
+def _table(rows: list[BenchRow], floor: Optional[dict]) -> list[str]:
+    head = ["operation", "n", "window", "hpcs", *PEER_NAMES, "vs best", "/ floor"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        best = min(r.peers_ms.values()) if r.peers_ms else None
+        floor_ms = None
+        if floor and r.size == floor["n"]:
+            floor_ms = floor["rw_fresh"] if r.window else floor["read_1t"]
+        cells = [r.op, f"{r.size:,}", str(r.window or ""), _fmt(r.hpcs_ms),
+                 *[_fmt(r.peers_ms.get(p)) for p in PEER_NAMES],
+                 f"{best / r.hpcs_ms:.2f}x" if best else "",
+                 f"{r.hpcs_ms / floor_ms:.2f}" if floor_ms else ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def render(rows: list[BenchRow], floor: Optional[dict], command: str) -> str:
+    """The top of BENCHMARKS.md: the §2/§3 table and its chart."""
+    lines = [
+        "# Benchmarks",
+        "",
+        *_provenance(command),
         "",
         "Best-of wall times in ms, all libraries on the same float64 data in one process. "
         "**vs best** = best peer time / hpcs time (above 1: hpcs is faster). "
@@ -210,20 +253,55 @@ def render(rows: list[BenchRow], floor: Optional[dict], command: str) -> str:
             f"(fresh output), {floor['rw_prealloc']:.2f} ms (preallocated).",
             "",
         ]
-    head = ["operation", "n", "window", "hpcs", *PEER_NAMES, "vs best", "/ floor"]
-    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        best = min(r.peers_ms.values()) if r.peers_ms else None
-        floor_ms = None
-        if floor and r.size == floor["n"]:
-            floor_ms = floor["rw_fresh"] if r.window else floor["read_1t"]
-        cells = [r.op, f"{r.size:,}", str(r.window or ""), _fmt(r.hpcs_ms),
-                 *[_fmt(r.peers_ms.get(p)) for p in PEER_NAMES],
-                 f"{best / r.hpcs_ms:.2f}x" if best else "",
-                 f"{r.hpcs_ms / floor_ms:.2f}" if floor_ms else ""]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += _table(rows, floor)
     lines += ["", "![speed-up over the best peer](benchmarks.png)", ""]
     return "\n".join(lines)
+
+
+def render_extended(rows: list[BenchRow], command: str) -> str:
+    """The "Extended API" section: the §4 operations against what users
+    write today."""
+    lines = [
+        f"{EXTENDED_HEAD} (transforms, EWM, rolling co-moments and z-scores, groups)",
+        "",
+        *_provenance(command),
+        "",
+        "Best-of wall times in ms, as above. Each §4 function against what users write "
+        "today: NumPy expressions, pandas (`rolling` composites, `ewm`, `groupby`, "
+        "`ffill`), polars, scipy (`trim_mean`, `mstats.winsorize`), bottleneck (`push`) "
+        "and numbagg (`move_exp_*`, `move_cov/corr`, `group_nan*`, `ffill`). EWM rows use "
+        "span = window. Groups: 1 000 groups, random int64 codes. Fills: 30% NaN. "
+        "rolling_robust_zscore's pandas time is `rolling().apply`, timed up to "
+        f"n = {PANDAS_APPLY_MAX:,}.",
+        "",
+        *_table(rows, None),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def replace_section(text: str, head: str, section: str) -> str:
+    """``text`` with the section starting at the line ``head`` (up to the
+    next ``## `` heading) replaced by ``section``, or ``section`` appended;
+    ``head`` None replaces what precedes the first ``## `` heading."""
+    def block_end(start: int) -> int:
+        nxt = text.find("\n## ", start + 1)
+        return len(text) if nxt < 0 else nxt + 1
+
+    section = section.rstrip("\n") + "\n\n"
+    if head is None:
+        return section + text[block_end(-1):] if "\n## " in text else section
+    at = text.find("\n" + head)
+    if at < 0:
+        return text.rstrip("\n") + "\n\n" + section
+    return text[: at + 1] + section + text[block_end(at + 1):]
+
+
+def write_section(out: Path, head: Optional[str], section: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    path.write_text(replace_section(text, head, section).rstrip("\n") + "\n")
 
 
 def chart(rows: list[BenchRow], size: int, path: Path) -> bool:
@@ -255,9 +333,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="window 100 only")
     parser.add_argument("--out", type=Path, default=ROOT)
-    parser.add_argument("--transform-group-only", action="store_true",
-                        help="only the transform/cumulative/robust-mean/group rows; "
-                             "print their table, write nothing")
+    parser.add_argument("--extended", action="store_true",
+                        help="only the §4 operations: replace the Extended API section")
     parser.add_argument("--ops", help="comma-separated operations to time (default: all; "
                         "no small sizes then)")
     parser.add_argument("--sweep", action="store_true",
@@ -286,21 +363,19 @@ def main(argv: list[str]) -> int:
     command = "python tools/benchmarks.py " + " ".join(argv)
     if args.sweep:
         return sweep_main(args, command.strip())
-    if args.transform_group_only:
-        print(render(transform_group_rows(args.size, args.iterations), None, command.strip()))
-        return 0
-    floor = floor_probe(args.size)
-    rows = collect(args.size, args.iterations, args.quick,
-                   args.ops.split(",") if args.ops else None)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "BENCHMARKS.md").write_text(render(rows, floor, command.strip()))
-    if not chart(rows, args.size, args.out / "benchmarks.png"):
-        print("matplotlib missing: no chart", file=sys.stderr)
+    extended = render_extended(collect_extended(args.size, args.iterations, args.quick),
+                               command.strip()) if args.extended or not args.ops else None
+    if not args.extended:
+        floor = floor_probe(args.size)
+        rows = collect(args.size, args.iterations, args.quick,
+                       args.ops.split(",") if args.ops else None)
+        write_section(args.out, None, render(rows, floor, command.strip()))
+        if not chart(rows, args.size, args.out / "benchmarks.png"):
+            print("matplotlib missing: no chart", file=sys.stderr)
+    if extended:
+        write_section(args.out, EXTENDED_HEAD, extended)
     print((args.out / "BENCHMARKS.md").read_text())
     return 0
-
-
-SWEEP_HEAD = "## Size sweep"
 
 
 def sweep_main(args: argparse.Namespace, command: str) -> int:
@@ -351,12 +426,7 @@ def sweep_main(args: argparse.Namespace, command: str) -> int:
         "",
         *render_sweep(rows),
     ]
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if SWEEP_HEAD in text:
-        text = text[: text.index(SWEEP_HEAD)]
-    path.write_text(text.rstrip("\n") + "\n\n" + "\n".join(section) + "\n")
+    write_section(args.out, SWEEP_HEAD, "\n".join(section))
     if not chart_sweep(rows, args.out / "benchmarks_sweep.png"):
         print("matplotlib missing: no chart", file=sys.stderr)
     print("\n".join(section))
