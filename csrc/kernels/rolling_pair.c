@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "hpcs_internal.h"
+#include "tuning.h"
 
 #define HPCS_BODY "rolling_pair_body.h"
 #include "instantiate.h"

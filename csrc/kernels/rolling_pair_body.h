@@ -18,6 +18,13 @@
  * +-inf are missing); the z-score counts x where it is not NaN.
  * Every output depends only on its window's values and block b's shift, so
  * any split of the blocks over threads gives the same bits.
+ *
+ * cov and corr scan PAIR_GROUP blocks side by side, transposed into lanes
+ * as rolling_whole_body.h does for the variance (and with its lane loaders
+ * from rolling_series_body.h), so one vector instruction advances several
+ * blocks' chains and the finalisation is a select-only lane loop.  Each
+ * block's arithmetic is that of the one-block scan, which the z-score (and
+ * cov over long blocks) still uses: the bits are the same either way.
  */
 #ifndef PAIR_DEFINED
 #define PAIR_DEFINED
@@ -69,7 +76,53 @@ HPCS_INLINE int pair_no_spread(double m, double c, double s2)
 {
     return !(m > c * 4.0 * DBL_EPSILON * s2);
 }
+/* Scratch of one task, one array each so that the lane loops need no alias
+ * checks: xy [block][2][G + 1], blocks b-1 .. b+G-1 transposed (row j: x
+ * of lanes 0 .. G, then y; lane l = block b-1+l); suf [block + 1][A][G],
+ * the lanes' suffix aggregates (A: c, sx, sy, sxy, and sxx, syy for corr). */
+typedef struct pair_scratch {
+    double *xy, *suf;
+} pair_scratch;
+
+/* cov or corr of the window whose parts' sums add up to (c, sx, ...):
+ * selects, no branches, so that the lane loop vectorizes. */
+HPCS_INLINE double pair_finish(double c, double sx, double sy, double sxx, double syy, double sxy,
+                               const hpcs__rolling_args *a, const int op)
+{
+    const double cxy = pair_centred(c, sx, sy, sxy);
+    const int few = (c < (double)a->min_periods) | (c < 1.0);
+    if (op == PAIR_COV) {
+        const double dof = c - (double)a->ddof;
+        const double r = cxy / dof;
+        return few | !(dof > 0.0) ? NAN : r;
+    }
+    const double cxx = pair_centred(c, sx, sx, sxx), cyy = pair_centred(c, sy, sy, syy);
+    double r = cxy / (sqrt(cxx) * sqrt(cyy));
+    r = r > 1.0 ? 1.0 : r;
+    r = r < -1.0 ? -1.0 : r;
+    return few | pair_no_spread(cxx, c, sxx) | pair_no_spread(cyy, c, syy) ? NAN : r;
+}
+
+/* Add lane value pair (vx, vy) with shifts (kx, ky) to (c, ax, ...): each
+ * part's arithmetic is pair_add's, written as selects on finiteness. */
+HPCS_INLINE void pair_lane_add(double *c, double *ax, double *ay, double *axx, double *ayy,
+                               double *axy, double vx, double vy, double kx, double ky,
+                               const int op)
+{
+    const double ok = (fabs(vx) <= DBL_MAX) & (fabs(vy) <= DBL_MAX) ? 1.0 : 0.0;
+    const double dx = ok != 0.0 ? vx - kx : 0.0, dy = ok != 0.0 ? vy - ky : 0.0;
+    *c += ok;
+    *ax += dx;
+    *ay += dy;
+    *axy += dx * dy;
+    if (op == PAIR_CORR) {
+        *axx += dx * dx;
+        *ayy += dy * dy;
+    }
+}
 #endif
+
+#include "rolling_series_body.h"
 
 /* Shift of the block starting at `start`: the first position from there on
  * where x (and y) are finite, else the last one before it, else (0, 0). */
@@ -90,11 +143,12 @@ HPCS_INLINE void HPCS_T(pair_shift)(const T *x, const T *y, int64_t n, int64_t s
 }
 
 typedef struct HPCS_T(pair_job) {
-    const T *x, *y; /* y: NULL for the z-score */
-    T *out;
-    int64_t n, span, block, nblocks, blocks_per_task;
-    const hpcs__rolling_args *a;
+    HPCS_T(rolling_job) r; /* x, out, geometry and split, as rolling_body.h's */
+    const T *y;            /* NULL for the z-score */
+    int group;             /* cov/corr: blocks side by side (PAIR_GROUP or _LONG) */
 } HPCS_T(pair_job);
+
+/* ---- one block at a time ----------------------------------------------- */
 
 /* The output of the window made of parts s (suffix) and p (prefix); v is
  * the input at the output's position (z-score). */
@@ -125,12 +179,13 @@ HPCS_INLINE double HPCS_T(pair_out)(const pair_agg *s, const pair_agg *p, double
     return r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
 }
 
-/* Outputs of the windows ending in blocks [first, last). */
+/* Outputs of the windows ending in blocks [first, last), one block at a
+ * time: the z-score, and cov over long blocks (see PAIR_COV_LANES_MAX). */
 HPCS_INLINE hpcs_status HPCS_T(pair_blocks)(const HPCS_T(pair_job) *job, int64_t first,
                                             int64_t last, const int op)
 {
-    const T *x = job->x, *y = job->y;
-    const int64_t n = job->n, block = job->block, offset = job->a->offset;
+    const T *x = job->r.x, *y = job->y;
+    const int64_t n = job->r.n, block = job->r.block, offset = job->r.a->offset;
     pair_agg *suf = malloc((size_t)(block + 1) * sizeof *suf);
     if (suf == NULL) return HPCS_ERR_NOMEM;
     for (int64_t b = first; b < last; b++) {
@@ -150,7 +205,7 @@ HPCS_INLINE hpcs_status HPCS_T(pair_blocks)(const HPCS_T(pair_job) *job, int64_t
         }
         /* Prefixes of block b, joined with the suffix from j + 1. */
         pair_agg pre = {0};
-        const int64_t end = start + block < job->span ? start + block : job->span;
+        const int64_t end = start + block < job->r.span ? start + block : job->r.span;
         for (int64_t e = start; e < end; e++) {
             if (e < n) {
                 const double vx = (double)x[e], vy = y ? (double)y[e] : 0.0;
@@ -158,8 +213,8 @@ HPCS_INLINE hpcs_status HPCS_T(pair_blocks)(const HPCS_T(pair_job) *job, int64_t
             }
             if (e >= offset) {
                 const int64_t i = e - offset;
-                job->out[i] =
-                    (T)HPCS_T(pair_out)(&suf[e - start + 1], &pre, kx, (double)x[i], job->a, op);
+                job->r.out[i] =
+                    (T)HPCS_T(pair_out)(&suf[e - start + 1], &pre, kx, (double)x[i], job->r.a, op);
             }
         }
     }
@@ -167,30 +222,118 @@ HPCS_INLINE hpcs_status HPCS_T(pair_blocks)(const HPCS_T(pair_job) *job, int64_t
     return HPCS_OK;
 }
 
+/* ---- cov / corr: blocks side by side ------------------------------------ */
+
+/* The scans of G blocks over the transposed lanes: backward, the suffixes
+ * of blocks b-1 .. b+G-2 (each with the shift of the block after it);
+ * forward, the prefixes of blocks b .. b+G-1 joined with the suffix from
+ * j + 1, the outputs overwriting the prefix's x in xy. */
+HPCS_INLINE void HPCS_T(pair_scans)(const pair_scratch *sc, int64_t block,
+                                    const double shift[2][PAIR_GROUP],
+                                    const hpcs__rolling_args *args, const int G, const int op)
+{
+    const int L = G + 1, R = 2 * L; /* row length of xy */
+    const int corr = op == PAIR_CORR;
+    const int A = corr ? 6 : 4, RS = A * G; /* row length of suf */
+    double *restrict xy = sc->xy, *restrict suf = sc->suf;
+    double c[PAIR_GROUP], ax[PAIR_GROUP], ay[PAIR_GROUP], axx[PAIR_GROUP], ayy[PAIR_GROUP],
+        axy[PAIR_GROUP], kx[PAIR_GROUP], ky[PAIR_GROUP];
+    for (int k = 0; k < G; k++) { /* local shifts: the lane loops need no alias checks */
+        kx[k] = shift[0][k], ky[k] = shift[1][k];
+        c[k] = ax[k] = ay[k] = axx[k] = ayy[k] = axy[k] = 0.0;
+        for (int q = 0; q < A; q++) suf[block * RS + q * G + k] = 0.0;
+    }
+    for (int64_t j = block - 1; j >= 0; j--)
+        for (int k = 0; k < G; k++) {
+            pair_lane_add(&c[k], &ax[k], &ay[k], &axx[k], &ayy[k], &axy[k], xy[j * R + k],
+                          xy[j * R + L + k], kx[k], ky[k], op);
+            double *row = suf + j * RS + k;
+            row[0] = c[k], row[G] = ax[k], row[2 * G] = ay[k], row[3 * G] = axy[k];
+            if (corr) row[4 * G] = axx[k], row[5 * G] = ayy[k];
+        }
+    for (int k = 0; k < G; k++) c[k] = ax[k] = ay[k] = axx[k] = ayy[k] = axy[k] = 0.0;
+    for (int64_t j = 0; j < block; j++)
+        for (int k = 0; k < G; k++) {
+            pair_lane_add(&c[k], &ax[k], &ay[k], &axx[k], &ayy[k], &axy[k], xy[j * R + k + 1],
+                          xy[j * R + L + k + 1], kx[k], ky[k], op);
+            const double *row = suf + (j + 1) * RS + k;
+            xy[j * R + k + 1] =
+                pair_finish(row[0] + c[k], row[G] + ax[k], row[2 * G] + ay[k],
+                            corr ? row[4 * G] + axx[k] : 0.0, corr ? row[5 * G] + ayy[k] : 0.0,
+                            row[3 * G] + axy[k], args, op);
+        }
+}
+
+/* Outputs of the windows ending in blocks b .. b+g-1 (g <= G): lanes
+ * 0 .. G of the scratch are blocks b-1 .. b+G-1 (positions outside [0, n)
+ * read as NaN: missing). */
+HPCS_INLINE void HPCS_T(pair_group)(const HPCS_T(pair_job) *job, int64_t b, int64_t g,
+                                    const pair_scratch *sc, const int G, const int op)
+{
+    const int L = G + 1;
+    const int64_t n = job->r.n, block = job->r.block, first = (b - 1) * block;
+    for (int l = 0; l < L; l++) {
+        HPCS_T(rolling_load_lane)(job->r.x, n, first + l * block, block, block, sc->xy + l, 2 * L);
+        HPCS_T(rolling_load_lane)(job->y, n, first + l * block, block, block, sc->xy + L + l,
+                                  2 * L);
+    }
+    double shift[2][PAIR_GROUP] = {{0}};
+    for (int k = 0; k < g; k++)
+        HPCS_T(pair_shift)(job->r.x, job->y, n, (b + k) * block, &shift[0][k], &shift[1][k]);
+    HPCS_T(pair_scans)(sc, block, shift, job->r.a, G, op);
+    for (int64_t k = 0; k < g; k++)
+        HPCS_T(rolling_store_lane)(&job->r, (b + k) * block, block, sc->xy + k + 1, 2 * L);
+}
+
+/* cov/corr of the windows ending in blocks [first, last).  Everything a
+ * block needs (its shift, the previous block's suffixes) is recomputed
+ * from the input, so the bits depend on neither the split nor the group. */
+HPCS_INLINE hpcs_status HPCS_T(pair_lanes)(const HPCS_T(pair_job) *job, int64_t first,
+                                           int64_t last, const int op)
+{
+    const int group = job->group;
+    const size_t block = (size_t)job->r.block, lanes = block * 2 * (size_t)(group + 1);
+    const size_t suf = (block + 1) * (size_t)(op == PAIR_CORR ? 6 : 4) * (size_t)group;
+    if (block > SIZE_MAX / sizeof(double) / 256) return HPCS_ERR_NOMEM;
+    double *mem = malloc((lanes + suf) * sizeof *mem);
+    if (mem == NULL) return HPCS_ERR_NOMEM;
+    const pair_scratch sc = {.xy = mem, .suf = mem + lanes};
+    for (int64_t b = first; b < last; b += group) {
+        const int64_t g = last - b < group ? last - b : group;
+        if (group == PAIR_GROUP)
+            HPCS_T(pair_group)(job, b, g, &sc, PAIR_GROUP, op);
+        else
+            HPCS_T(pair_group)(job, b, g, &sc, PAIR_GROUP_LONG, op);
+    }
+    free(mem);
+    return HPCS_OK;
+}
+
 HPCS_INLINE hpcs_status HPCS_T(pair_task)(void *ctx, int64_t t, const int op)
 {
     const HPCS_T(pair_job) *job = ctx;
-    const int64_t first = t * job->blocks_per_task;
-    const int64_t last = first + job->blocks_per_task;
-    return HPCS_T(pair_blocks)(job, first, last < job->nblocks ? last : job->nblocks, op);
+    int64_t first, last;
+    hpcs__task_units(&job->r.split, t, &first, &last);
+    if (job->group == 1) return HPCS_T(pair_blocks)(job, first, last, op);
+    return HPCS_T(pair_lanes)(job, first, last, op);
 }
 
-/* Run task over the series' blocks: one task on one thread, else tasks of
- * enough blocks for HPCS_CHUNK positions (the bits never depend on it). */
+/* Run task over the series' blocks (see hpcs__split_units; the bits never
+ * depend on the split). */
 static hpcs_status HPCS_T(pair_run)(const void *x, const void *y, int64_t n,
-                                    const hpcs__rolling_args *a, void *out, hpcs__task_fn task)
+                                    const hpcs__rolling_args *a, void *out, hpcs__task_fn task,
+                                    const int op)
 {
     if (n == 0) return HPCS_OK;
-    HPCS_T(pair_job) job = {.x = x, .y = y, .out = out, .n = n, .span = n + a->offset, .a = a};
-    job.block = a->window < job.span ? a->window : job.span;
-    job.nblocks = (job.span - 1) / job.block + 1;
-    job.blocks_per_task = job.nblocks;
-    if (a->nthreads > 1) {
-        const int64_t per = 1 + (HPCS_CHUNK - 1) / job.block; /* ceil, without overflow */
-        job.blocks_per_task = per < job.nblocks ? per : job.nblocks;
-    }
-    const int64_t ntasks = (job.nblocks + job.blocks_per_task - 1) / job.blocks_per_task;
-    return hpcs__parallel_for_output(a->nthreads, ntasks, task, &job, out, (size_t)n * sizeof(T));
+    HPCS_T(pair_job) job = {.r = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a},
+                            .y = y};
+    job.r.block = a->window < job.r.span ? a->window : job.r.span;
+    const int one = op == PAIR_ZSCORE || (op == PAIR_COV && job.r.block > PAIR_COV_LANES_MAX);
+    job.group = one ? 1 : job.r.block > PAIR_LONG_FROM ? PAIR_GROUP_LONG : PAIR_GROUP;
+    const int64_t nblocks = (job.r.span - 1) / job.r.block + 1;
+    job.r.split = hpcs__split_units(nblocks, job.r.block, job.group, a->nthreads);
+    return hpcs__parallel_for_output(a->nthreads, job.r.split.ntasks, task, &job, out,
+                                     (size_t)n * sizeof(T));
 }
 
 #define PAIR_KERNEL(name, op)                                                                      \
@@ -201,7 +344,7 @@ static hpcs_status HPCS_T(pair_run)(const void *x, const void *y, int64_t n,
     static hpcs_status HPCS_T(name##_1d)(const void *x, const void *y, int64_t n,                  \
                                          const hpcs__rolling_args *a, void *out)                   \
     {                                                                                              \
-        return HPCS_T(pair_run)(x, y, n, a, out, HPCS_T(name##_task));                             \
+        return HPCS_T(pair_run)(x, y, n, a, out, HPCS_T(name##_task), op);                        \
     }
 PAIR_KERNEL(rolling_cov, PAIR_COV)
 PAIR_KERNEL(rolling_corr, PAIR_CORR)

@@ -69,4 +69,17 @@ enum { RO_MAD_LANES = 8, RO_MAD_LANES_MAX_WINDOW = 16 };
  * partitioned in place, so the extra memory of a selection stays bounded. */
 #define SELECT_PARTITION_MAX ((int64_t)1 << 21)
 
+/* ---- rolling cov / corr (rolling_pair_body.h) ---------------------------- */
+
+/* Blocks scanned side by side, transposed into lanes: PAIR_GROUP, or
+ * PAIR_GROUP_LONG for blocks over PAIR_LONG_FROM positions, whose scratch
+ * (two inputs and four or six suffix sums a lane) would leave the caches.
+ * Each block's arithmetic is the same whatever the group. */
+#define PAIR_GROUP 16
+#define PAIR_GROUP_LONG 8
+#define PAIR_LONG_FROM 256
+/* cov over longer blocks goes one block at a time (its four suffix sums
+ * for one block stay in L2; with lanes they would not). */
+#define PAIR_COV_LANES_MAX 1024
+
 #endif /* HPCS_TUNING_H */
