@@ -169,7 +169,10 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
         ewm_chain(z[EWM_W], u[EWM_W], t1, t2, k, pw[0]);
         for (int64_t j = 0; j < k; j++) m[j] = z[EWM_S][j] / z[EWM_W][j];
         if (nmiss)
-            for (int64_t j = 0; j < k; j++) m[j] = xb[j] == xb[j] ? m[j] : m[j - 1];
+            for (int64_t j = 0, last = -1; j < k; j++) {
+                last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]); /* no branch */
+                m[j] = m[last];
+            }
         if (op != EWM_MEAN) {
             const double *const w = z[EWM_W];
             for (int64_t j = 0; j < k; j++) {
@@ -189,7 +192,10 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
                     v[j] = ewm_unbias(z[EWM_CM][j] / w[j], w[j], z[EWM_P][j]);
             }
             if (nmiss)
-                for (int64_t j = 0; j < k; j++) v[j] = xb[j] == xb[j] ? v[j] : v[j - 1];
+                for (int64_t j = 0, last = -1; j < k; j++) {
+                    last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]);
+                    v[j] = v[last];
+                }
         }
         /* Outputs: a missing value repeats the last observation's. */
         if (!ignore_na || k == i1 - i) {
