@@ -219,7 +219,8 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
             memmove(z[c] - EWM_LAG, z[c] + k - EWM_LAG, EWM_LAG * sizeof(double));
             memmove(u[c] - EWM_LAG, u[c] + k - EWM_LAG, EWM_LAG * sizeof(double));
         }
-        if (k) m[-1] = m[k - 1], v[-1] = v[k - 1];
+        if (k) m[-1] = m[k - 1];
+        if (k && op != EWM_MEAN) v[-1] = v[k - 1]; /* ewma leaves v unwritten */
     }
     for (int c = 0; c < nch; c++) {
         memcpy(st + EWM_H + c * EWM_CHAIN, z[c] - EWM_LAG, EWM_LAG * sizeof(double));
