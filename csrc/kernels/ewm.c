@@ -1,4 +1,6 @@
 /* Exponentially weighted mean, variance, std (see ewm_body.h). */
+#include <string.h>
+
 #include "hpcs_internal.h"
 
 #define HPCS_BODY "ewm_body.h"

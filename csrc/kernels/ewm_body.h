@@ -1,127 +1,65 @@
 /*
  * Exponentially weighted mean / variance / std of one series, for element
- * type T: the recurrences of pandas Series.ewm(com, adjust, ignore_na,
- * min_periods).mean() / .var(bias) / .std(bias), step for step, so the
- * results are pandas' bits (computed in double, stored as T).  Like pandas,
- * +-inf is missing, as NaN is.
+ * type T, with pandas Series.ewm(com, adjust, ignore_na, min_periods)
+ * .mean() / .var(bias) / .std(bias) semantics (computed in double, stored
+ * as T).  Like pandas, +-inf is missing, as NaN is.
  *
- * The variance is pandas' ewmcov with y = x: a West-style weighted update
- * of the mean and of the mean-centred second moment, which never forms
- * sums of squares (no cancellation on 1e9 + N(0, 1) data).  One pass; a
- * series is inherently sequential, so threads split only batches of series
- * (the layout driver), and the bits never depend on the split.
+ * Values are shifted by the series' first observation c (a constant series
+ * gives exactly c and variance exactly 0).  The shifted weighted sum S, the
+ * total weight W, the centred second moment C (West's update, all terms
+ * >= 0: no cancellation on 1e9 + N(0, 1)) and the sum P of the products of
+ * pairs of weights (P_t = d^2 P_{t-1} + w_t d W_{t-1}) are first-order linear
+ * recurrences z_t = r z_{t-1} + u_t (r = d = 1 - alpha, d^2 for P); mean =
+ * c + S/W, biased variance C/W, the unbiased one times pandas' W^2 /
+ * (W^2 - sum w^2) = W^2 / 2P.  The divisions stay off the recurrences.
+ *
+ * Each recurrence runs lagged: z_t = d^8 z_{t-8} + sum_{j<8} d^j u_{t-j}, the
+ * sum by doubling (u_t + d u_{t-1}, then + d^2 of that two back, then + d^4
+ * of that four back).  Eight independent chains vectorise across t, and
+ * every z_t is the same operations on z_{t-8} and u_{t-7..t} wherever a
+ * call or block starts: the state between calls keeps the last eight z and
+ * u of each recurrence, so pieces give the bits of one call.
+ *
+ * ignore_na=True runs the recurrences over the observations only.  At a
+ * missing value the output is the last observation's (pandas' mean and
+ * variance do not change there).  adjust=False with ignore_na=False
+ * renormalises the weights after a gap (pandas' recurrence): that mode runs
+ * step by step (ewm_serial).  A series is sequential: threads split batches
+ * of series (the layout driver), and the bits never depend on the split.
  */
 #ifndef EWM_DEFINED
 #define EWM_DEFINED
 enum ewm_op { EWM_MEAN, EWM_VAR, EWM_STD };
 
-/* State of the recurrence (pandas' names). */
-typedef struct ewm_state {
-    double mean, cov, sum_wt, sum_wt2, old_wt;
-    int64_t nobs;
-} ewm_state;
+/* The state of one line (HPCS_EWM_STATE doubles): c (NaN until the first
+ * observation), the count of observations, the last observation's shifted
+ * mean and variance value, whether the last step was a gap after an
+ * observation (the serial mode), then per recurrence (S, W, C, P) its last
+ * eight z then its last eight u, oldest first. */
+enum { EWM_C, EWM_NOBS, EWM_M, EWM_V, EWM_GAP, EWM_H, EWM_LAG = 8, EWM_CHAIN = 2 * EWM_LAG };
+enum { EWM_S, EWM_W, EWM_CM, EWM_P, EWM_NCHAINS };
+_Static_assert(EWM_H + EWM_NCHAINS * EWM_CHAIN == HPCS_EWM_STATE, "ewm state layout");
 
-/* pandas ewma: one step with value `cur` (NaN = missing). */
-HPCS_INLINE void ewm_mean_step(ewm_state *s, double cur, double factor, double new_wt,
-                               int adjust, int ignore_na)
-{
-    const int obs = cur == cur;
-    s->nobs += obs;
-    if (s->mean == s->mean) {
-        if (obs || !ignore_na) {
-            s->old_wt *= factor;
-            if (obs) {
-                if (s->mean != cur) { /* pandas: no rounding on a constant series */
-                    s->mean = s->old_wt * s->mean + new_wt * cur;
-                    s->mean = s->mean / (s->old_wt + new_wt);
-                }
-                s->old_wt = adjust ? s->old_wt + new_wt : 1.0;
-            }
-        }
-    } else if (obs) {
-        s->mean = cur;
-    }
-}
-
-/* pandas ewmcov with y = x: one step. */
-HPCS_INLINE void ewm_var_step(ewm_state *s, double cur, double factor, double new_wt,
-                              int adjust, int ignore_na)
-{
-    const int obs = cur == cur;
-    s->nobs += obs;
-    if (s->mean == s->mean) {
-        if (obs || !ignore_na) {
-            s->sum_wt *= factor;
-            s->sum_wt2 *= factor * factor;
-            s->old_wt *= factor;
-            if (obs) {
-                const double old_mean = s->mean;
-                if (s->mean != cur)
-                    s->mean = (s->old_wt * old_mean + new_wt * cur) / (s->old_wt + new_wt);
-                const double dm = old_mean - s->mean, dc = cur - s->mean;
-                s->cov = (s->old_wt * (s->cov + dm * dm) + new_wt * (dc * dc)) /
-                         (s->old_wt + new_wt);
-                s->sum_wt += new_wt;
-                s->sum_wt2 += new_wt * new_wt;
-                s->old_wt += new_wt;
-                if (!adjust) {
-                    s->sum_wt /= s->old_wt;
-                    s->sum_wt2 /= s->old_wt * s->old_wt;
-                    s->old_wt = 1.0;
-                }
-            }
-        }
-    } else if (obs) {
-        s->mean = cur;
-    }
-}
-
-/* The variance of the current state: pandas' bias correction
- * sum_wt^2 / (sum_wt^2 - sum_wt2), NaN when that is not positive.  With
- * one observation the exact denominator is 0, but pandas' separately
- * decayed sum_wt and sum_wt2 can round to a tiny positive one (0 instead of
- * NaN, depending on alpha); counting observations gives the exact answer. */
-HPCS_INLINE double ewm_var_value(const ewm_state *s, int bias)
-{
-    if (bias) return s->cov;
-    if (s->nobs < 2) return NAN;
-    const double num = s->sum_wt * s->sum_wt, den = num - s->sum_wt2;
-    return den > 0.0 ? num / den * s->cov : NAN;
-}
-
-/* The state before a series' first value: applying a step to it gives
- * pandas' special-cased first output (mean = x[0], var NaN or 0). */
-#define EWM_BLANK ((ewm_state){.mean = NAN, .cov = 0.0, .sum_wt = 1.0, .sum_wt2 = 1.0, \
-                               .old_wt = 1.0, .nobs = 0})
-
-HPCS_INLINE ewm_state ewm_state_load(const double *p)
-{
-    return (ewm_state){.mean = p[0], .cov = p[1], .sum_wt = p[2], .sum_wt2 = p[3],
-                       .old_wt = p[4], .nobs = (int64_t)p[5]};
-}
-
-HPCS_INLINE void ewm_state_store(double *p, const ewm_state *s)
-{
-    p[0] = s->mean;
-    p[1] = s->cov;
-    p[2] = s->sum_wt;
-    p[3] = s->sum_wt2;
-    p[4] = s->old_wt;
-    p[5] = (double)s->nobs;
-}
+/* Values of the recurrences computed per block (in cache), and the most
+ * input positions a block of ignore_na=True spans. */
+#define EWM_BLOCK 256
+#define EWM_SPAN (4 * EWM_BLOCK)
 
 HPCS_API hpcs_status hpcs_ewm_blank(double *state, int64_t lines)
 {
     if (lines < 0 || lines > INT64_MAX / HPCS_EWM_STATE) return HPCS_ERR_ARG;
     if (state == NULL && lines > 0) return HPCS_ERR_NULL;
-    const ewm_state blank = EWM_BLANK;
-    for (int64_t i = 0; i < lines; i++) ewm_state_store(state + i * HPCS_EWM_STATE, &blank);
+    for (int64_t i = 0; i < lines; i++) {
+        double *s = state + i * HPCS_EWM_STATE;
+        for (int k = 0; k < HPCS_EWM_STATE; k++) s[k] = 0.0;
+        s[EWM_C] = s[EWM_M] = s[EWM_V] = NAN;
+    }
     return HPCS_OK;
 }
 
 /* The entry points: check the arguments, then run fn over every line, from
  * the lines' states (resumable calls) or, state NULL, from the blank state.
- * Every line's nobs must be an integer in [0, 2^53], so that its
+ * Every line's count must be an integer in [0, 2^53], so that its
  * conversion to int64 is exact and defined. */
 static hpcs_status ewm_call(hpcs__pair1d_fn fn, size_t elsize, const void *x, int64_t outer,
                             int64_t n, int64_t inner, double alpha, int64_t min_periods,
@@ -133,7 +71,7 @@ static hpcs_status ewm_call(hpcs__pair1d_fn fn, size_t elsize, const void *x, in
         if (outer < 0 || inner < 0 || __builtin_mul_overflow(outer, inner, &lines) ||
             __builtin_mul_overflow(lines, (int64_t)HPCS_EWM_STATE, &lines))
             return HPCS_ERR_ARG;
-        for (int64_t i = 5; i < lines; i += HPCS_EWM_STATE) {
+        for (int64_t i = EWM_NOBS; i < lines; i += HPCS_EWM_STATE) {
             const double nobs = state[i];
             if (!(nobs >= 0.0 && nobs <= 0x1p53 && nobs == floor(nobs))) return HPCS_ERR_ARG;
         }
@@ -142,10 +80,198 @@ static hpcs_status ewm_call(hpcs__pair1d_fn fn, size_t elsize, const void *x, in
                             .ewm_state = state};
     return hpcs__pair_layout(fn, HPCS_FAMILY_ROLLING, elsize, x, NULL, outer, n, inner, &a, out);
 }
+
+/* One recurrence over a block: z[0..n) from z[-8..-1] and u[-7..n), with
+ * p = {d, d^2, d^4, d^8}; t1, t2 scratch valid from index -8. */
+HPCS_INLINE void ewm_chain(double *restrict z, const double *restrict u, double *restrict t1,
+                           double *restrict t2, int64_t n, const double p[4])
+{
+    const double p1 = p[0], p2 = p[1], p4 = p[2], p8 = p[3];
+    for (int64_t k = -6; k < n; k++) t1[k] = u[k] + p1 * u[k - 1];
+    for (int64_t k = -4; k < n; k++) t2[k] = t1[k] + p2 * t1[k - 2];
+    for (int64_t k = 0; k < n; k++) z[k] = p8 * z[k - 8] + (t2[k] + p4 * t2[k - 4]);
+}
+
+/* The unbiased variance from the biased one: pandas' correction
+ * W^2 / (W^2 - W2), with W^2 - W2 = 2P (P the sum of the products of pairs
+ * of weights, a recurrence of its own: no cancellation), NaN when P is 0
+ * (one observation, or alpha = 1). */
+HPCS_INLINE double ewm_unbias(double var, double w, double p)
+{
+    const double num = w * w, den = p + p;
+    return den > 0.0 ? num / den * var : NAN;
+}
 #endif
 
 /* pandas' window operations read +-inf as missing (NaN). */
 #define ewm_load(v) (isfinite((double)(v)) ? (double)(v) : NAN)
+
+/* The output of an operation from the shifted mean m and variance v. */
+#define ewm_value(op, c, m, v) ((op) == EWM_MEAN ? (c) + (m) : (op) == EWM_VAR ? (v) : sqrt(v))
+
+/* The lagged recurrences (every mode but adjust=False with ignore_na=False),
+ * block by block, from and into the line's state st. */
+HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *restrict st,
+                                    double alpha, int adjust, int ignore_na, int bias,
+                                    int64_t minp, T *restrict out, const int op)
+{
+    const double d = 1.0 - alpha, nw = adjust ? 1.0 : alpha;
+    double pw[2][4]; /* {d, d^2, d^4, d^8} and the same for d^2 (P) */
+    pw[0][0] = d;
+    for (int r = 0; r < 2; r++) {
+        if (r) pw[1][0] = pw[0][1];
+        for (int q = 1; q < 4; q++) pw[r][q] = pw[r][q - 1] * pw[r][q - 1];
+    }
+    const int nch = op == EWM_MEAN ? 2 : bias ? 3 : 4;
+    double zb[EWM_NCHAINS][EWM_LAG + EWM_BLOCK], ub[EWM_NCHAINS][EWM_LAG + EWM_BLOCK];
+    double t1b[EWM_LAG + EWM_BLOCK], t2b[EWM_LAG + EWM_BLOCK], xb[EWM_BLOCK];
+    double mb[1 + EWM_BLOCK], vb[1 + EWM_BLOCK];
+    int32_t seen[EWM_SPAN]; /* ignore_na: observations of the block up to each position */
+    double *z[EWM_NCHAINS], *u[EWM_NCHAINS];
+    double *const t1 = t1b + EWM_LAG, *const t2 = t2b + EWM_LAG;
+    double *const m = mb + 1, *const v = vb + 1;
+    for (int c = 0; c < EWM_NCHAINS; c++) {
+        z[c] = zb[c] + EWM_LAG, u[c] = ub[c] + EWM_LAG;
+        memcpy(z[c] - EWM_LAG, st + EWM_H + c * EWM_CHAIN, EWM_LAG * sizeof(double));
+        memcpy(u[c] - EWM_LAG, st + EWM_H + c * EWM_CHAIN + EWM_LAG, EWM_LAG * sizeof(double));
+    }
+    double c0 = st[EWM_C];
+    int64_t nobs = (int64_t)st[EWM_NOBS];
+    m[-1] = st[EWM_M], v[-1] = st[EWM_V];
+    /* Below two observations the unbiased variance is NaN (the exact value). */
+    const int64_t mp = op != EWM_MEAN && !bias && minp < 2 ? 2 : minp;
+    for (int64_t i = 0, i1; i < n; i = i1) {
+        int64_t k = 0; /* steps of the recurrences in this block */
+        if (ignore_na) {
+            for (i1 = i; i1 < n && k < EWM_BLOCK && i1 - i < EWM_SPAN; i1++) {
+                const double xv = ewm_load(x[i1]);
+                xb[k] = xv;
+                k += xv == xv;
+                seen[i1 - i] = (int32_t)k;
+            }
+        } else {
+            i1 = n - i < EWM_BLOCK ? n : i + EWM_BLOCK;
+            for (; k < i1 - i; k++) xb[k] = ewm_load(x[i + k]);
+        }
+        int64_t first = -1; /* the series' first observation, if in this block */
+        if (c0 != c0)
+            for (int64_t j = 0; j < k && first < 0; j++)
+                if (xb[j] == xb[j]) c0 = xb[j], first = j;
+        int64_t nmiss = 0;
+        for (int64_t j = 0; j < k; j++) {
+            const int o = xb[j] == xb[j];
+            nmiss += !o;
+            u[EWM_S][j] = o ? nw * (xb[j] - c0) : 0.0;
+            u[EWM_W][j] = o ? nw : 0.0;
+        }
+        if (first >= 0) u[EWM_W][first] = 1.0; /* the first weight is 1 (adjust=False too) */
+        ewm_chain(z[EWM_S], u[EWM_S], t1, t2, k, pw[0]);
+        ewm_chain(z[EWM_W], u[EWM_W], t1, t2, k, pw[0]);
+        for (int64_t j = 0; j < k; j++) m[j] = z[EWM_S][j] / z[EWM_W][j];
+        if (nmiss)
+            for (int64_t j = 0, last = -1; j < k; j++) {
+                last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]); /* no branch */
+                m[j] = m[last];
+            }
+        if (op != EWM_MEAN) {
+            const double *const w = z[EWM_W];
+            for (int64_t j = 0; j < k; j++) {
+                const double dm = m[j - 1] - m[j], dc = (xb[j] - c0) - m[j];
+                u[EWM_CM][j] = xb[j] == xb[j] ? d * w[j - 1] * (dm * dm) + nw * (dc * dc) : 0.0;
+            }
+            if (first >= 0) u[EWM_CM][first] = 0.0;
+            ewm_chain(z[EWM_CM], u[EWM_CM], t1, t2, k, pw[0]);
+            if (bias) {
+                for (int64_t j = 0; j < k; j++) v[j] = z[EWM_CM][j] / w[j];
+            } else {
+                for (int64_t j = 0; j < k; j++)
+                    u[EWM_P][j] = xb[j] == xb[j] ? nw * (d * w[j - 1]) : 0.0;
+                if (first >= 0) u[EWM_P][first] = 0.0;
+                ewm_chain(z[EWM_P], u[EWM_P], t1, t2, k, pw[1]);
+                for (int64_t j = 0; j < k; j++)
+                    v[j] = ewm_unbias(z[EWM_CM][j] / w[j], w[j], z[EWM_P][j]);
+            }
+            if (nmiss)
+                for (int64_t j = 0, last = -1; j < k; j++) {
+                    last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]);
+                    v[j] = v[last];
+                }
+        }
+        /* Outputs: a missing value repeats the last observation's. */
+        if (!ignore_na || k == i1 - i) {
+            if (nobs + (nmiss == 0) >= mp) { /* every output of the block is valid */
+                for (int64_t j = 0; j < k; j++) out[i + j] = (T)ewm_value(op, c0, m[j], v[j]);
+                nobs += k - nmiss;
+            } else {
+                for (int64_t j = 0; j < k; j++) {
+                    nobs += xb[j] == xb[j];
+                    out[i + j] = (T)(nobs >= mp ? ewm_value(op, c0, m[j], v[j]) : NAN);
+                }
+            }
+        } else {
+            for (int64_t j = 0; j < i1 - i; j++) {
+                const int32_t kk = seen[j] - 1;
+                out[i + j] = (T)(nobs + kk + 1 >= mp ? ewm_value(op, c0, m[kk], v[kk]) : NAN);
+            }
+            nobs += k;
+        }
+        for (int c = 0; c < nch; c++) {
+            memmove(z[c] - EWM_LAG, z[c] + k - EWM_LAG, EWM_LAG * sizeof(double));
+            memmove(u[c] - EWM_LAG, u[c] + k - EWM_LAG, EWM_LAG * sizeof(double));
+        }
+        if (k) m[-1] = m[k - 1];
+        if (k && op != EWM_MEAN) v[-1] = v[k - 1]; /* ewma leaves v unwritten */
+    }
+    for (int c = 0; c < nch; c++) {
+        memcpy(st + EWM_H + c * EWM_CHAIN, z[c] - EWM_LAG, EWM_LAG * sizeof(double));
+        memcpy(st + EWM_H + c * EWM_CHAIN + EWM_LAG, u[c] - EWM_LAG, EWM_LAG * sizeof(double));
+    }
+    st[EWM_C] = c0, st[EWM_NOBS] = (double)nobs, st[EWM_M] = m[-1], st[EWM_V] = v[-1];
+}
+
+/* adjust=False with ignore_na=False, step by step: the same sums, but the
+ * first observation after a gap renormalises them (pandas: the old weights,
+ * aged over the gap, against the new weight alpha, total 1), which is not a
+ * fixed linear recurrence.  Only each recurrence's last z is kept. */
+HPCS_INLINE void HPCS_T(ewm_serial)(const T *restrict x, int64_t n, double *restrict st,
+                                    double alpha, int bias, int64_t minp, T *restrict out,
+                                    const int op)
+{
+    const double d = 1.0 - alpha, d2 = d * d;
+    const int last = EWM_H + EWM_LAG - 1;
+    double s = st[last + EWM_S * EWM_CHAIN], w = st[last + EWM_W * EWM_CHAIN];
+    double cm = st[last + EWM_CM * EWM_CHAIN], pp = st[last + EWM_P * EWM_CHAIN];
+    double c0 = st[EWM_C], mean = st[EWM_M], var = st[EWM_V];
+    int64_t nobs = (int64_t)st[EWM_NOBS];
+    int gap = st[EWM_GAP] != 0.0;
+    const int64_t mp = op != EWM_MEAN && !bias && minp < 2 ? 2 : minp;
+    for (int64_t i = 0; i < n; i++) {
+        const double xv = ewm_load(x[i]);
+        if (xv == xv) {
+            if (c0 != c0) c0 = xv;
+            const double nw = nobs ? alpha : 1.0, xp = xv - c0;
+            const double s1 = d * s + nw * xp, w1 = d * w + nw, m1 = s1 / w1;
+            if (op != EWM_MEAN) {
+                const double dm = mean - m1, dc = xp - m1;
+                const double c1 = d * cm + (nobs ? d * w * (dm * dm) + nw * (dc * dc) : 0.0);
+                const double p1 = d2 * pp + nw * (d * w);
+                cm = gap ? c1 / w1 : c1;
+                pp = gap ? p1 / (w1 * w1) : p1;
+            }
+            s = gap ? m1 : s1;
+            w = gap ? 1.0 : w1;
+            mean = m1, nobs++, gap = 0;
+            if (op != EWM_MEAN) var = bias ? cm / w : ewm_unbias(cm / w, w, pp);
+        } else if (nobs) {
+            s *= d, w *= d, cm *= d, pp *= d2, gap = 1;
+        }
+        out[i] = (T)(nobs >= mp ? ewm_value(op, c0, mean, var) : NAN);
+    }
+    st[last + EWM_S * EWM_CHAIN] = s, st[last + EWM_W * EWM_CHAIN] = w;
+    st[last + EWM_CM * EWM_CHAIN] = cm, st[last + EWM_P * EWM_CHAIN] = pp;
+    st[EWM_C] = c0, st[EWM_NOBS] = (double)nobs, st[EWM_M] = mean, st[EWM_V] = var;
+    st[EWM_GAP] = gap;
+}
 
 /* Run x[0..n) from a->ewm_state (this line's state, updated at the end), or
  * from the blank state when it is NULL. */
@@ -153,28 +279,18 @@ HPCS_INLINE hpcs_status HPCS_T(ewm_run)(const T *restrict x, int64_t n, const hp
                                         T *restrict out, const int op)
 {
     if (n == 0) return HPCS_OK;
-    const double alpha = a->alpha, factor = 1.0 - alpha;
     const int adjust = (a->ewm_flags & HPCS_EWM_ADJUST) != 0;
     const int ignore_na = (a->ewm_flags & HPCS_EWM_IGNORE_NA) != 0;
     const int bias = (a->ewm_flags & HPCS_EWM_BIAS) != 0;
     /* pandas counts min_periods=0 as 1. */
     const int64_t minp = a->ewm_min_periods > 1 ? a->ewm_min_periods : 1;
-    const double new_wt = adjust ? 1.0 : alpha;
-    ewm_state s = a->ewm_state ? ewm_state_load(a->ewm_state) : EWM_BLANK;
-    if (op == EWM_MEAN) {
-        for (int64_t i = 0; i < n; i++) {
-            ewm_mean_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
-            out[i] = (T)(s.nobs >= minp ? s.mean : NAN);
-        }
-    } else {
-        for (int64_t i = 0; i < n; i++) {
-            ewm_var_step(&s, ewm_load(x[i]), factor, new_wt, adjust, ignore_na);
-            double r = s.nobs >= minp ? ewm_var_value(&s, bias) : NAN;
-            if (op == EWM_STD) r = sqrt(r);
-            out[i] = (T)r;
-        }
-    }
-    if (a->ewm_state) ewm_state_store(a->ewm_state, &s);
+    double blank[HPCS_EWM_STATE];
+    double *st = a->ewm_state;
+    if (st == NULL) (void)hpcs_ewm_blank(blank, 1), st = blank;
+    if (!adjust && !ignore_na)
+        HPCS_T(ewm_serial)(x, n, st, a->alpha, bias, minp, out, op);
+    else
+        HPCS_T(ewm_lagged)(x, n, st, a->alpha, adjust, ignore_na, bias, minp, out, op);
     return HPCS_OK;
 }
 
