@@ -225,10 +225,12 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
         case GROUP_STD: {
             /* Welford on v - shift, shift = the group's first value: with
              * data far from 0 (1e9 + N(0,1)) the differences are exact and
-             * the running mean keeps all its digits. */
+             * the running mean keeps all its digits.  The reciprocal of the
+             * count depends on the count alone, so its division runs beside
+             * the chain of updates of the group's mean rather than in it. */
             if (a->n == 1.0) a->c = v;
-            const double s = v - a->c, d = s - a->a;
-            a->a += d / a->n;
+            const double s = v - a->c, d = s - a->a, r = 1.0 / a->n;
+            a->a += d * r;
             a->b += d * (s - a->a);
             break;
         }
