@@ -210,8 +210,8 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
 {
     for (int64_t i = 0; i < len; i++) {
         const int64_t g = codes[i];
-        if (op == GROUP_VAR) {
-            /* Two tests: GCC lays the loop out worse around one here. */
+        if (op == GROUP_VAR || op == GROUP_COUNT) {
+            /* Two tests: GCC lays these loops out worse around one. */
             if (g < 0) continue;
             if (g >= ngroups) return HPCS_ERR_ARG;
         } else if ((uint64_t)g >= (uint64_t)ngroups) {
