@@ -244,6 +244,36 @@ def test_group_var_and_sum_are_accurate() -> None:
     np.testing.assert_allclose(sums, ref, rtol=1e-12)
 
 
+def test_group_var_with_an_outlier_first_in_every_part() -> None:
+    # Each group's first value in each part (parts of 2^16 values here) is
+    # far from the rest: sums of squares about that value would cancel most
+    # of their digits; Welford's updates do not.
+    rng = np.random.default_rng(11)
+    codes = rng.integers(0, 3, 140_000)
+    x = 1.0 + 1e-3 * rng.standard_normal(codes.size)
+    for start in range(0, codes.size, 1 << 16):
+        for k in range(3):
+            x[start + np.flatnonzero(codes[start:] == k)[0]] = 1e3
+    got = hpcs.group_var(x, codes)
+    np.testing.assert_allclose(got, hpcs._reference.group_var(x, codes), rtol=1e-12)
+
+
+@pytest.mark.parametrize("ngroups", [3, 2_500])
+@pytest.mark.parametrize("skipna", [True, False])
+def test_group_ops_bit_identical_for_any_thread_count(ngroups: int, skipna: bool,
+                                                      thread_everything) -> None:
+    # Several parts, and with 2 500 groups several blocks of groups in the
+    # merge, whichever threads take them.
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal(300_001)
+    x[::101] = np.nan
+    codes = rng.integers(-1, ngroups, x.size)
+    for op in ("sum", "mean", "var", "std", "min", "max", "count"):
+        assert_bits_same_for_any_thread_count(
+            lambda: getattr(hpcs, f"group_{op}")(x, codes, ngroups=ngroups, skipna=skipna),
+            f"group_{op}")
+
+
 # ---- layouts, dtypes, threads ------------------------------------------------
 
 

@@ -280,7 +280,7 @@ hpcs_status hpcs_group_count_f32(const float *x, const int64_t *codes, int64_t n
  * only on (n, ngroups): part p is [p * part_len, min(n, (p + 1) * part_len)),
  * nparts <= 256.  Each part fills a table of ngroups entries of 4 doubles
  * (entry g at table[4 * g]):
- *   sum, mean:  (count, Neumaier sum, its compensation, plain sum)
+ *   sum, mean:  (count, sum (TwoSum's rounded part: the plain sum), its error, 0)
  *   var, std:   (count, mean of x - shift, M2, shift = the first value)
  *   min, max:   (count, extreme, NaN count, 0)
  *   count:      (count, 0, 0, 0)

@@ -4,13 +4,14 @@
  * k; a negative code leaves it out; a code >= ngroups is HPCS_ERR_ARG.
  *
  * One pass over values and codes.  The series is cut into parts whose
- * length depends only on n and ngroups (at least HPCS_CHUNK values and 8 per
+ * length depends only on n and ngroups (at least HPCS_CHUNK values and 32 per
  * group, at most GROUP_MAX_PARTS parts); each part fills its own table of
  * per-group accumulators, and the tables are merged in part order, so the
  * bits never depend on the thread count.
  *
- * sum/mean: Neumaier-compensated sums (a plain sum stands in when the
- * compensated one is not finite, so inf/NaN follow IEEE); var/std: Welford
+ * sum/mean: compensated sums, TwoSum per value (its rounded sum is the plain
+ * sum, which stands in when the compensated one is not finite, so inf/NaN
+ * follow IEEE); var/std: Welford
  * on values shifted by each group's first value, per part, merged with
  * Chan's formula (stable on 1e9 + N(0,1) data);
  * min/max: exact, with a NaN count for skipna=False.
@@ -28,8 +29,8 @@ enum {
 };
 #define GROUP_MAX_PARTS 256
 
-/* (count, sum, compensation, plain sum) or (count, mean - shift, m2, shift)
- * or (count, extreme, NaN count, -): the public table layout (hpcs.h,
+/* (count, sum, compensation, 0) or (count, mean - shift, m2, shift)
+ * or (count, extreme, NaN count, 0): the public table layout (hpcs.h,
  * "Part tables"), so a table is 4 * ngroups doubles. */
 typedef struct group_acc {
     double n, a, b, c;
@@ -79,7 +80,6 @@ HPCS_INLINE void group_merge(group_acc *acc, const group_acc *p, int op)
     default: /* sum, mean */
         group_twosum_add(&acc->a, &acc->b, p->a);
         acc->b += p->b;
-        acc->c += p->c;
         break;
     }
     acc->n += p->n;
@@ -91,8 +91,9 @@ static double group_result(const group_acc *acc, int op, int64_t ddof)
     switch (op) {
     case GROUP_SUM:
     case GROUP_MEAN: {
+        /* a is the plain sum: TwoSum's rounded sums are the plain additions. */
         double s = acc->a + acc->b;
-        if (!isfinite(s)) s = acc->c;
+        if (!isfinite(s)) s = acc->a;
         if (op == GROUP_SUM) return acc->n > 0.0 ? s : 0.0;
         return acc->n > 0.0 ? s / acc->n : NAN;
     }
@@ -111,18 +112,13 @@ static double group_result(const group_acc *acc, int op, int64_t ddof)
     }
 }
 
-static void group_results(const group_acc *acc, int64_t ngroups, int op, int64_t ddof,
-                          double *out)
-{
-    for (int64_t g = 0; g < ngroups; g++) out[g] = group_result(&acc[g], op, ddof);
-}
 
 /* The part boundaries: part p is [p * part_len, min(n, (p + 1) * part_len)),
  * a function of n and ngroups only. */
 static hpcs_status group_parts(int64_t n, int64_t ngroups, int64_t *part_len, int64_t *nparts)
 {
     if (n < 0 || ngroups < 0) return HPCS_ERR_ARG;
-    int64_t len = ngroups > HPCS_CHUNK / 8 ? 8 * ngroups : HPCS_CHUNK;
+    int64_t len = ngroups > HPCS_CHUNK / 32 ? 32 * ngroups : HPCS_CHUNK;
     int64_t count = n > 0 ? 1 + (n - 1) / len : 1;
     if (count > GROUP_MAX_PARTS) {
         len = 1 + (n - 1) / GROUP_MAX_PARTS;
@@ -133,12 +129,46 @@ static hpcs_status group_parts(int64_t n, int64_t ngroups, int64_t *part_len, in
     return HPCS_OK;
 }
 
-/* Merge tables 1..ntables-1 into table 0, in order. */
-static void group_merge_tables(group_acc *tables, int64_t ntables, int64_t ngroups, int op)
+/* Groups per task of the merge: each group's parts are merged in part order
+ * whatever the task, so the split only spreads the work over threads. */
+#define GROUP_MERGE_BLOCK 1024
+
+typedef struct group_merge_job {
+    group_acc *tables;
+    int64_t ntables, ngroups, ddof;
+    int op;
+    double *out;     /* results, or NULL */
+    int64_t *counts; /* group_count's results, or NULL */
+} group_merge_job;
+
+/* Merge groups [g0, g1) of tables 1..ntables-1 into table 0, in part order,
+ * and write their results. */
+static hpcs_status group_merge_task(void *ctx, int64_t task)
 {
-    for (int64_t p = 1; p < ntables; p++)
-        for (int64_t g = 0; g < ngroups; g++)
-            group_merge(&tables[g], &tables[p * ngroups + g], op);
+    const group_merge_job *job = ctx;
+    const int64_t g0 = task * GROUP_MERGE_BLOCK;
+    const int64_t g1 = job->ngroups - g0 < GROUP_MERGE_BLOCK ? job->ngroups : g0 + GROUP_MERGE_BLOCK;
+    group_acc *acc = job->tables;
+    for (int64_t p = 1; p < job->ntables; p++) {
+        const group_acc *part = job->tables + p * job->ngroups;
+        for (int64_t g = g0; g < g1; g++) group_merge(&acc[g], &part[g], job->op);
+    }
+    if (job->out != NULL)
+        for (int64_t g = g0; g < g1; g++) job->out[g] = group_result(&acc[g], job->op, job->ddof);
+    if (job->counts != NULL)
+        for (int64_t g = g0; g < g1; g++) job->counts[g] = (int64_t)acc[g].n;
+    return HPCS_OK;
+}
+
+/* Merge the tables into table 0 and write the results (out or counts). */
+static hpcs_status group_merge_results(group_acc *tables, int64_t ntables, int64_t ngroups,
+                                       int op, int64_t ddof, double *out, int64_t *counts)
+{
+    group_merge_job job = {.tables = tables, .ntables = ntables, .ngroups = ngroups,
+                           .ddof = ddof, .op = op, .out = out, .counts = counts};
+    const int64_t ntasks = ngroups > 0 ? 1 + (ngroups - 1) / GROUP_MERGE_BLOCK : 0;
+    return hpcs__parallel_for(hpcs__plan(HPCS_FAMILY_REDUCE, ntables * ngroups, ntasks), ntasks,
+                              group_merge_task, &job);
 }
 
 HPCS_API hpcs_status hpcs_group_parts(int64_t n, int64_t ngroups, int64_t *part_len,
@@ -162,9 +192,7 @@ HPCS_API hpcs_status hpcs_group_finish(double *tables, int64_t ntables, int64_t 
     if (ntables < 1 || ngroups < 0 || ddof < 0 || op < 0 || op >= HPCS_GROUP_OP_COUNT)
         return HPCS_ERR_ARG;
     if ((tables == NULL || out == NULL) && ngroups > 0) return HPCS_ERR_NULL;
-    group_merge_tables((group_acc *)tables, ntables, ngroups, op);
-    group_results((const group_acc *)tables, ngroups, op, ddof, out);
-    return HPCS_OK;
+    return group_merge_results((group_acc *)tables, ntables, ngroups, op, ddof, out, NULL);
 }
 #endif
 
@@ -182,8 +210,16 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
 {
     for (int64_t i = 0; i < len; i++) {
         const int64_t g = codes[i];
-        if (g < 0) continue;
-        if (g >= ngroups) return HPCS_ERR_ARG;
+        if (op == GROUP_VAR || op == GROUP_COUNT) {
+            /* Two tests: GCC lays these loops out worse around one. */
+            if (g < 0) continue;
+            if (g >= ngroups) return HPCS_ERR_ARG;
+        } else if ((uint64_t)g >= (uint64_t)ngroups) {
+            /* One unsigned test lets the common case through; negative
+             * codes (left out) and codes >= ngroups (an error) fail it. */
+            if (g < 0) continue;
+            return HPCS_ERR_ARG;
+        }
         const double v = (double)x[i];
         if (skipna && v != v) continue;
         group_acc *a = &acc[g];
@@ -193,20 +229,22 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
         case GROUP_STD: {
             /* Welford on v - shift, shift = the group's first value: with
              * data far from 0 (1e9 + N(0,1)) the differences are exact and
-             * the running mean keeps all its digits. */
+             * the running mean keeps all its digits.  The reciprocal of the
+             * count depends on the count alone, so its division runs beside
+             * the chain of updates of the group's mean rather than in it. */
             if (a->n == 1.0) a->c = v;
-            const double s = v - a->c, d = s - a->a;
-            a->a += d / a->n;
+            const double s = v - a->c, d = s - a->a, r = 1.0 / a->n;
+            a->a += d * r;
             a->b += d * (s - a->a);
             break;
         }
         case GROUP_MIN:
             a->a = v < a->a ? v : a->a;
-            a->b += v != v ? 1.0 : 0.0;
+            if (!skipna) a->b += v != v ? 1.0 : 0.0;
             break;
         case GROUP_MAX:
             a->a = v > a->a ? v : a->a;
-            a->b += v != v ? 1.0 : 0.0;
+            if (!skipna) a->b += v != v ? 1.0 : 0.0;
             break;
         case GROUP_COUNT:
             break;
@@ -214,7 +252,6 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
             const double t = a->a + v, vv = t - a->a;
             a->b += (a->a - (t - vv)) + (v - vv);
             a->a = t;
-            a->c += v;
             break;
         }
         }
@@ -270,12 +307,14 @@ HPCS_API HPCS_CLONES hpcs_status HPCS_T(hpcs_group_accumulate)(const T *x, const
                               (flags & HPCS_SKIPNA) != 0);
 }
 
-/* Reduce by group into the merged table *out_acc (ngroups entries; free it). */
-static hpcs_status HPCS_T(group_reduce)(const T *x, const int64_t *codes, int64_t n,
-                                        int64_t ngroups, int op, uint32_t flags,
-                                        group_acc **out_acc)
+/* Reduce by group: fill the parts' tables, merge them and write the results
+ * (out, or counts for group_count). */
+static hpcs_status HPCS_T(group_entry)(const T *x, const int64_t *codes, int64_t n,
+                                       int64_t ngroups, int op, int64_t ddof, uint32_t flags,
+                                       double *out, int64_t *counts)
 {
-    *out_acc = NULL;
+    if (ddof < 0) return HPCS_ERR_ARG;
+    if (out == NULL && counts == NULL && ngroups > 0) return HPCS_ERR_NULL;
     int64_t part_len, nparts;
     if (group_parts(n, ngroups, &part_len, &nparts) != HPCS_OK) return HPCS_ERR_ARG;
     if (n > 0 && (x == NULL || codes == NULL)) return HPCS_ERR_NULL;
@@ -289,34 +328,17 @@ static hpcs_status HPCS_T(group_reduce)(const T *x, const int64_t *codes, int64_
     hpcs_status st = hpcs__parallel_for(hpcs__plan(HPCS_FAMILY_REDUCE, n, nparts), nparts,
                                         HPCS_T(group_task), &job);
     if (st == HPCS_OK && n == 0) group_init(tables, ngroups, op);
-    if (st == HPCS_OK) group_merge_tables(tables, nparts, ngroups, op);
-    if (st != HPCS_OK) {
-        free(tables);
-        return st;
-    }
-    *out_acc = tables;
-    return HPCS_OK;
-}
-
-static hpcs_status HPCS_T(group_entry)(const T *x, const int64_t *codes, int64_t n,
-                                       int64_t ngroups, int op, int64_t ddof, uint32_t flags,
-                                       double *out)
-{
-    if (ddof < 0) return HPCS_ERR_ARG;
-    if (out == NULL && ngroups > 0) return HPCS_ERR_NULL;
-    group_acc *acc;
-    hpcs_status st = HPCS_T(group_reduce)(x, codes, n, ngroups, op, flags, &acc);
-    if (st != HPCS_OK) return st;
-    group_results(acc, ngroups, op, ddof, out);
-    free(acc);
-    return HPCS_OK;
+    if (st == HPCS_OK)
+        st = group_merge_results(tables, nparts, ngroups, op, ddof, out, counts);
+    free(tables);
+    return st;
 }
 
 #define GROUP_ENTRY(name, op)                                                                      \
     HPCS_API hpcs_status HPCS_T(hpcs_group_##name)(const T *x, const int64_t *codes, int64_t n,    \
                                                    int64_t ngroups, uint32_t flags, double *out)   \
     {                                                                                              \
-        return HPCS_T(group_entry)(x, codes, n, ngroups, op, 0, flags, out);                       \
+        return HPCS_T(group_entry)(x, codes, n, ngroups, op, 0, flags, out, NULL);                 \
     }
 GROUP_ENTRY(sum, GROUP_SUM)
 GROUP_ENTRY(mean, GROUP_MEAN)
@@ -328,24 +350,18 @@ HPCS_API hpcs_status HPCS_T(hpcs_group_var)(const T *x, const int64_t *codes, in
                                             int64_t ngroups, int64_t ddof, uint32_t flags,
                                             double *out)
 {
-    return HPCS_T(group_entry)(x, codes, n, ngroups, GROUP_VAR, ddof, flags, out);
+    return HPCS_T(group_entry)(x, codes, n, ngroups, GROUP_VAR, ddof, flags, out, NULL);
 }
 
 HPCS_API hpcs_status HPCS_T(hpcs_group_std)(const T *x, const int64_t *codes, int64_t n,
                                             int64_t ngroups, int64_t ddof, uint32_t flags,
                                             double *out)
 {
-    return HPCS_T(group_entry)(x, codes, n, ngroups, GROUP_STD, ddof, flags, out);
+    return HPCS_T(group_entry)(x, codes, n, ngroups, GROUP_STD, ddof, flags, out, NULL);
 }
 
 HPCS_API hpcs_status HPCS_T(hpcs_group_count)(const T *x, const int64_t *codes, int64_t n,
                                               int64_t ngroups, uint32_t flags, int64_t *out)
 {
-    if (out == NULL && ngroups > 0) return HPCS_ERR_NULL;
-    group_acc *acc;
-    hpcs_status st = HPCS_T(group_reduce)(x, codes, n, ngroups, GROUP_COUNT, flags, &acc);
-    if (st != HPCS_OK) return st;
-    for (int64_t g = 0; g < ngroups; g++) out[g] = (int64_t)acc[g].n;
-    free(acc);
-    return HPCS_OK;
+    return HPCS_T(group_entry)(x, codes, n, ngroups, GROUP_COUNT, 0, flags, NULL, out);
 }
