@@ -94,7 +94,7 @@ HPCS_INLINE double pair_finish(double c, double sx, double sy, double sxx, doubl
     if (op == PAIR_COV) {
         const double dof = c - (double)a->ddof;
         const double r = cxy / dof;
-        return few | !(dof > 0.0) ? NAN : r;
+        return (few | !(dof > 0.0)) ? NAN : r;
     }
     const double cxx = pair_centred(c, sx, sx, sxx), cyy = pair_centred(c, sy, sy, syy);
     double r = cxy / (sqrt(cxx) * sqrt(cyy));
@@ -109,7 +109,7 @@ HPCS_INLINE void pair_lane_add(double *c, double *ax, double *ay, double *axx, d
                                double *axy, double vx, double vy, double kx, double ky,
                                const int op)
 {
-    const double ok = (fabs(vx) <= DBL_MAX) & (fabs(vy) <= DBL_MAX) ? 1.0 : 0.0;
+    const double ok = ((fabs(vx) <= DBL_MAX) & (fabs(vy) <= DBL_MAX)) ? 1.0 : 0.0;
     const double dx = ok != 0.0 ? vx - kx : 0.0, dy = ok != 0.0 ? vy - ky : 0.0;
     *c += ok;
     *ax += dx;
