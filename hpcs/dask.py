@@ -707,8 +707,8 @@ def _checked(plain: Callable, x: Any, args: tuple, kwargs: dict) -> da.Array:
 
 def _ewm_chain(op: Op, x: Any, *args: Any, axis: Any = -1, **kwargs: Any) -> da.Array:
     """ewma/ewmvar/ewmstd: the chunks along the axis in order, each run by
-    the resumable kernel from the state the one before ended in (pandas'
-    recurrence, six doubles per line): the steps of one in-memory call."""
+    the resumable kernel from the state the one before ended in
+    (``HPCS_EWM_STATE`` doubles per line): the steps of one in-memory call."""
     x = _checked(getattr(hpcs, op.name).__hpcs_plain__, x, args, dict(kwargs, axis=axis))
     ax = v.check_axis(axis, x.ndim)
     step = functools.partial(_ewm_step, op.name, ax, kwargs)
