@@ -92,6 +92,17 @@ HPCS_INLINE void ewm_chain(double *restrict z, const double *restrict u, double 
     for (int64_t k = 0; k < n; k++) z[k] = p8 * z[k - 8] + (t2[k] + p4 * t2[k - 4]);
 }
 
+/* a[j] for each missing x[j] (NaN) becomes a[last observation before j]
+ * (a[-1] for none in the block): pandas' outputs do not change at a missing
+ * value.  The index is selected without a branch (NaN places are random). */
+HPCS_INLINE void ewm_repeat_last(double *a, const double *xb, int64_t k)
+{
+    for (int64_t j = 0, last = -1; j < k; j++) {
+        last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]);
+        a[j] = a[last];
+    }
+}
+
 /* The unbiased variance from the biased one: pandas' correction
  * W^2 / (W^2 - W2), with W^2 - W2 = 2P (P the sum of the products of pairs
  * of weights, a recurrence of its own: no cancellation), NaN when P is 0
@@ -113,7 +124,7 @@ HPCS_INLINE double ewm_unbias(double var, double w, double p)
  * block by block, from and into the line's state st. */
 HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *restrict st,
                                     double alpha, int adjust, int ignore_na, int bias,
-                                    int64_t minp, T *restrict out, const int op)
+                                    int64_t mp, T *restrict out, const int op)
 {
     const double d = 1.0 - alpha, nw = adjust ? 1.0 : alpha;
     double pw[2][4]; /* {d, d^2, d^4, d^8} and the same for d^2 (P) */
@@ -138,8 +149,6 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
     double c0 = st[EWM_C];
     int64_t nobs = (int64_t)st[EWM_NOBS];
     m[-1] = st[EWM_M], v[-1] = st[EWM_V];
-    /* Below two observations the unbiased variance is NaN (the exact value). */
-    const int64_t mp = op != EWM_MEAN && !bias && minp < 2 ? 2 : minp;
     for (int64_t i = 0, i1; i < n; i = i1) {
         int64_t k = 0; /* steps of the recurrences in this block */
         if (ignore_na) {
@@ -168,11 +177,7 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
         ewm_chain(z[EWM_S], u[EWM_S], t1, t2, k, pw[0]);
         ewm_chain(z[EWM_W], u[EWM_W], t1, t2, k, pw[0]);
         for (int64_t j = 0; j < k; j++) m[j] = z[EWM_S][j] / z[EWM_W][j];
-        if (nmiss)
-            for (int64_t j = 0, last = -1; j < k; j++) {
-                last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]); /* no branch */
-                m[j] = m[last];
-            }
+        if (nmiss) ewm_repeat_last(m, xb, k);
         if (op != EWM_MEAN) {
             const double *const w = z[EWM_W];
             for (int64_t j = 0; j < k; j++) {
@@ -191,11 +196,7 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
                 for (int64_t j = 0; j < k; j++)
                     v[j] = ewm_unbias(z[EWM_CM][j] / w[j], w[j], z[EWM_P][j]);
             }
-            if (nmiss)
-                for (int64_t j = 0, last = -1; j < k; j++) {
-                    last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]);
-                    v[j] = v[last];
-                }
+            if (nmiss) ewm_repeat_last(v, xb, k);
         }
         /* Outputs: a missing value repeats the last observation's. */
         if (!ignore_na || k == i1 - i) {
@@ -234,7 +235,7 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
  * aged over the gap, against the new weight alpha, total 1), which is not a
  * fixed linear recurrence.  Only each recurrence's last z is kept. */
 HPCS_INLINE void HPCS_T(ewm_serial)(const T *restrict x, int64_t n, double *restrict st,
-                                    double alpha, int bias, int64_t minp, T *restrict out,
+                                    double alpha, int bias, int64_t mp, T *restrict out,
                                     const int op)
 {
     const double d = 1.0 - alpha, d2 = d * d;
@@ -244,7 +245,6 @@ HPCS_INLINE void HPCS_T(ewm_serial)(const T *restrict x, int64_t n, double *rest
     double c0 = st[EWM_C], mean = st[EWM_M], var = st[EWM_V];
     int64_t nobs = (int64_t)st[EWM_NOBS];
     int gap = st[EWM_GAP] != 0.0;
-    const int64_t mp = op != EWM_MEAN && !bias && minp < 2 ? 2 : minp;
     for (int64_t i = 0; i < n; i++) {
         const double xv = ewm_load(x[i]);
         if (xv == xv) {
@@ -282,15 +282,17 @@ HPCS_INLINE hpcs_status HPCS_T(ewm_run)(const T *restrict x, int64_t n, const hp
     const int adjust = (a->ewm_flags & HPCS_EWM_ADJUST) != 0;
     const int ignore_na = (a->ewm_flags & HPCS_EWM_IGNORE_NA) != 0;
     const int bias = (a->ewm_flags & HPCS_EWM_BIAS) != 0;
-    /* pandas counts min_periods=0 as 1. */
-    const int64_t minp = a->ewm_min_periods > 1 ? a->ewm_min_periods : 1;
+    /* pandas counts min_periods=0 as 1; below two observations the unbiased
+     * variance is NaN (the exact value). */
+    const int64_t least = op != EWM_MEAN && !bias ? 2 : 1;
+    const int64_t mp = a->ewm_min_periods > least ? a->ewm_min_periods : least;
     double blank[HPCS_EWM_STATE];
     double *st = a->ewm_state;
     if (st == NULL) (void)hpcs_ewm_blank(blank, 1), st = blank;
     if (!adjust && !ignore_na)
-        HPCS_T(ewm_serial)(x, n, st, a->alpha, bias, minp, out, op);
+        HPCS_T(ewm_serial)(x, n, st, a->alpha, bias, mp, out, op);
     else
-        HPCS_T(ewm_lagged)(x, n, st, a->alpha, adjust, ignore_na, bias, minp, out, op);
+        HPCS_T(ewm_lagged)(x, n, st, a->alpha, adjust, ignore_na, bias, mp, out, op);
     return HPCS_OK;
 }
 
