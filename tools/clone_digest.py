@@ -48,6 +48,7 @@ def digest() -> str:
         for name in ("ewma", "ewmvar", "ewmstd"):
             add(getattr(hpcs, name)(data, span=20.0))
             add(getattr(hpcs, name)(data, alpha=0.3, adjust=False, ignore_na=True))
+            add(getattr(hpcs, name)(data, alpha=0.05, adjust=False))  # the serial mode
     for axis in (0, 1):
         for op in ("sum", "mean", "var", "min", "max", "median"):
             add(getattr(hpcs, op)(m, axis=axis))

@@ -330,18 +330,19 @@ hpcs_status hpcs_ewmstd_f32(const float *x, int64_t outer, int64_t n, int64_t in
  * each from the state the previous one left, gives the bits of one call on
  * the whole series.  state holds HPCS_EWM_STATE doubles per line, outer *
  * inner lines in (o, j) order (line (o, j) at state[(o * inner + j) *
- * HPCS_EWM_STATE]): the series' first observation, the count of valid
- * values so far (nobs), the last mean and variance, a gap flag, then the
- * last eight terms and inputs of each of the four recurrences (see
- * ewm_body.h); nobs is an integer 0 <= nobs <= 2^53 (else HPCS_ERR_ARG,
- * nothing run).  Each line starts from its state and ends with it updated;
- * out is as hpcs_ewma_*'s.  A series starts from the blank state (first
- * observation, mean and variance NaN, the rest 0; hpcs_ewm_blank writes
+ * HPCS_EWM_STATE]): the shift (NaN before the first observation), the
+ * count of valid values so far (nobs), the last mean and variance, a gap
+ * flag, the count of steps so far, then the last eight terms and inputs of
+ * each of the four recurrences (see ewm_body.h); both counts are integers
+ * in [0, 2^53] (else HPCS_ERR_ARG, nothing run).  Each line starts from
+ * its state and ends with it updated;
+ * out is as hpcs_ewma_*'s.  A series starts from the blank state (shift,
+ * mean and variance NaN, the rest 0; hpcs_ewm_blank writes
  * it).  A state belongs to one operation (ewma's, or ewmvar's and
  * ewmstd's, which share it) and one alpha and flags; min_periods may differ
  * between pieces.                                                          */
 enum {
-    HPCS_EWM_STATE = 69     /* doubles of state per line */
+    HPCS_EWM_STATE = 70     /* doubles of state per line */
 };
 hpcs_status hpcs_ewm_blank(double *state, int64_t lines);
 hpcs_status hpcs_ewma_resume_f64(const double *x, int64_t outer, int64_t n, int64_t inner, double alpha, int64_t min_periods, uint32_t flags, double *state, double *out);

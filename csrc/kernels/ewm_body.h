@@ -4,8 +4,14 @@
  * .mean() / .var(bias) / .std(bias) semantics (computed in double, stored
  * as T).  Like pandas, +-inf is missing, as NaN is.
  *
- * Values are shifted by the series' first observation c (a constant series
- * gives exactly c and variance exactly 0).  The shifted weighted sum S, the
+ * Values are shifted by c, the series' first observation (a constant series
+ * gives exactly c and variance exactly 0), moved to the current mean every
+ * EWM_BLOCK steps of the recurrences, counted from the series' start (so
+ * the moves do not depend on where a call or chunk starts): the rounding of
+ * x - c then follows the data's current magnitude, not its first value's
+ * (a series that starts at 1e8 and settles near 1 keeps full relative
+ * accuracy; the move, S -= (c' - c) W, is exact up to one rounding at the
+ * current level).  The shifted weighted sum S, the
  * total weight W, the centred second moment C (West's update, all terms
  * >= 0: no cancellation on 1e9 + N(0, 1)) and the sum P of the products of
  * pairs of weights (P_t = d^2 P_{t-1} + w_t d W_{t-1}) are first-order linear
@@ -34,13 +40,16 @@ enum ewm_op { EWM_MEAN, EWM_VAR, EWM_STD };
 /* The state of one line (HPCS_EWM_STATE doubles): c (NaN until the first
  * observation), the count of observations, the last observation's shifted
  * mean and variance value, whether the last step was a gap after an
- * observation (the serial mode), then per recurrence (S, W, C, P) its last
- * eight z then its last eight u, oldest first. */
-enum { EWM_C, EWM_NOBS, EWM_M, EWM_V, EWM_GAP, EWM_H, EWM_LAG = 8, EWM_CHAIN = 2 * EWM_LAG };
+ * observation (the serial mode), the count of steps of the recurrences
+ * (positions, or observations with ignore_na), then per recurrence (S, W,
+ * C, P) its last eight z then its last eight u, oldest first. */
+enum { EWM_C, EWM_NOBS, EWM_M, EWM_V, EWM_GAP, EWM_STEPS, EWM_H, EWM_LAG = 8,
+       EWM_CHAIN = 2 * EWM_LAG };
 enum { EWM_S, EWM_W, EWM_CM, EWM_P, EWM_NCHAINS };
 _Static_assert(EWM_H + EWM_NCHAINS * EWM_CHAIN == HPCS_EWM_STATE, "ewm state layout");
 
-/* Values of the recurrences computed per block (in cache), and the most
+/* Values of the recurrences computed per block (in cache; blocks end at
+ * the multiples of EWM_BLOCK steps, where the shift moves), and the most
  * input positions a block of ignore_na=True spans. */
 #define EWM_BLOCK 256
 #define EWM_SPAN (4 * EWM_BLOCK)
@@ -57,10 +66,13 @@ HPCS_API hpcs_status hpcs_ewm_blank(double *state, int64_t lines)
     return HPCS_OK;
 }
 
+/* A count in a state: an integer in [0, 2^53], so that its conversion to
+ * int64 is exact and defined. */
+static int ewm_count_ok(double v) { return v >= 0.0 && v <= 0x1p53 && v == floor(v); }
+
 /* The entry points: check the arguments, then run fn over every line, from
  * the lines' states (resumable calls) or, state NULL, from the blank state.
- * Every line's count must be an integer in [0, 2^53], so that its
- * conversion to int64 is exact and defined. */
+ * Every line's counts must pass ewm_count_ok. */
 static hpcs_status ewm_call(hpcs__pair1d_fn fn, size_t elsize, const void *x, int64_t outer,
                             int64_t n, int64_t inner, double alpha, int64_t min_periods,
                             uint32_t flags, double *state, void *out)
@@ -71,10 +83,9 @@ static hpcs_status ewm_call(hpcs__pair1d_fn fn, size_t elsize, const void *x, in
         if (outer < 0 || inner < 0 || __builtin_mul_overflow(outer, inner, &lines) ||
             __builtin_mul_overflow(lines, (int64_t)HPCS_EWM_STATE, &lines))
             return HPCS_ERR_ARG;
-        for (int64_t i = EWM_NOBS; i < lines; i += HPCS_EWM_STATE) {
-            const double nobs = state[i];
-            if (!(nobs >= 0.0 && nobs <= 0x1p53 && nobs == floor(nobs))) return HPCS_ERR_ARG;
-        }
+        for (int64_t i = 0; i < lines; i += HPCS_EWM_STATE)
+            if (!ewm_count_ok(state[i + EWM_NOBS]) || !ewm_count_ok(state[i + EWM_STEPS]))
+                return HPCS_ERR_ARG;
     }
     hpcs__rolling_args a = {.alpha = alpha, .ewm_min_periods = min_periods, .ewm_flags = flags,
                             .ewm_state = state};
@@ -101,6 +112,17 @@ HPCS_INLINE void ewm_repeat_last(double *a, const double *xb, int64_t k)
         last ^= (last ^ j) & -(int64_t)(xb[j] == xb[j]);
         a[j] = a[last];
     }
+}
+
+/* Move the shift c to c + m (m the last observation's shifted mean), at the
+ * start of the steps numbered by a multiple of EWM_BLOCK; m becomes
+ * m - (c' - c), and the caller takes (c' - c) W from S = sum w (x - c),
+ * term by term of the terms it keeps (the recurrences are linear). */
+HPCS_INLINE double ewm_move_shift(double *c, double *m)
+{
+    const double c1 = *c + *m, delta = c1 - *c;
+    *m -= delta, *c = c1;
+    return delta;
 }
 
 /* The unbiased variance from the biased one: pandas' correction
@@ -147,21 +169,32 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
         memcpy(u[c] - EWM_LAG, st + EWM_H + c * EWM_CHAIN + EWM_LAG, EWM_LAG * sizeof(double));
     }
     double c0 = st[EWM_C];
-    int64_t nobs = (int64_t)st[EWM_NOBS];
+    int64_t nobs = (int64_t)st[EWM_NOBS], steps = (int64_t)st[EWM_STEPS];
     m[-1] = st[EWM_M], v[-1] = st[EWM_V];
     for (int64_t i = 0, i1; i < n; i = i1) {
         int64_t k = 0; /* steps of the recurrences in this block */
+        const int64_t kmax = EWM_BLOCK - steps % EWM_BLOCK;
         if (ignore_na) {
-            for (i1 = i; i1 < n && k < EWM_BLOCK && i1 - i < EWM_SPAN; i1++) {
+            for (i1 = i; i1 < n && k < kmax && i1 - i < EWM_SPAN; i1++) {
                 const double xv = ewm_load(x[i1]);
                 xb[k] = xv;
                 k += xv == xv;
                 seen[i1 - i] = (int32_t)k;
             }
         } else {
-            i1 = n - i < EWM_BLOCK ? n : i + EWM_BLOCK;
+            i1 = n - i < kmax ? n : i + kmax;
             for (; k < i1 - i; k++) xb[k] = ewm_load(x[i + k]);
         }
+        /* Once per multiple of EWM_BLOCK steps (a block of ignore_na=True
+         * may take no step: k = 0). */
+        if (k && steps % EWM_BLOCK == 0 && c0 == c0) {
+            const double delta = ewm_move_shift(&c0, &m[-1]);
+            for (int64_t j = -EWM_LAG; j < 0; j++) {
+                z[EWM_S][j] -= delta * z[EWM_W][j];
+                u[EWM_S][j] -= delta * u[EWM_W][j];
+            }
+        }
+        steps += k;
         int64_t first = -1; /* the series' first observation, if in this block */
         if (c0 != c0)
             for (int64_t j = 0; j < k && first < 0; j++)
@@ -228,6 +261,7 @@ HPCS_INLINE void HPCS_T(ewm_lagged)(const T *restrict x, int64_t n, double *rest
         memcpy(st + EWM_H + c * EWM_CHAIN + EWM_LAG, u[c] - EWM_LAG, EWM_LAG * sizeof(double));
     }
     st[EWM_C] = c0, st[EWM_NOBS] = (double)nobs, st[EWM_M] = m[-1], st[EWM_V] = v[-1];
+    st[EWM_STEPS] = (double)steps;
 }
 
 /* adjust=False with ignore_na=False, step by step: the same sums, but the
@@ -243,34 +277,41 @@ HPCS_INLINE void HPCS_T(ewm_serial)(const T *restrict x, int64_t n, double *rest
     double s = st[last + EWM_S * EWM_CHAIN], w = st[last + EWM_W * EWM_CHAIN];
     double cm = st[last + EWM_CM * EWM_CHAIN], pp = st[last + EWM_P * EWM_CHAIN];
     double c0 = st[EWM_C], mean = st[EWM_M], var = st[EWM_V];
-    int64_t nobs = (int64_t)st[EWM_NOBS];
+    int64_t nobs = (int64_t)st[EWM_NOBS], steps = (int64_t)st[EWM_STEPS];
     int gap = st[EWM_GAP] != 0.0;
-    for (int64_t i = 0; i < n; i++) {
-        const double xv = ewm_load(x[i]);
-        if (xv == xv) {
-            if (c0 != c0) c0 = xv;
-            const double nw = nobs ? alpha : 1.0, xp = xv - c0;
-            const double s1 = d * s + nw * xp, w1 = d * w + nw, m1 = s1 / w1;
-            if (op != EWM_MEAN) {
-                const double dm = mean - m1, dc = xp - m1;
-                const double c1 = d * cm + (nobs ? d * w * (dm * dm) + nw * (dc * dc) : 0.0);
-                const double p1 = d2 * pp + nw * (d * w);
-                cm = gap ? c1 / w1 : c1;
-                pp = gap ? p1 / (w1 * w1) : p1;
+    for (int64_t i0 = 0, i1; i0 < n; i0 = i1) { /* blocks end where the shift moves */
+        const int64_t kmax = EWM_BLOCK - steps % EWM_BLOCK;
+        i1 = n - i0 < kmax ? n : i0 + kmax;
+        if (steps % EWM_BLOCK == 0 && c0 == c0) s -= ewm_move_shift(&c0, &mean) * w;
+        steps += i1 - i0;
+        for (int64_t i = i0; i < i1; i++) {
+            const double xv = ewm_load(x[i]);
+            if (xv == xv) {
+                if (c0 != c0) c0 = xv;
+                const double nw = nobs ? alpha : 1.0, xp = xv - c0;
+                const double s1 = d * s + nw * xp, w1 = d * w + nw, m1 = s1 / w1;
+                if (op != EWM_MEAN) {
+                    const double dm = mean - m1, dc = xp - m1;
+                    const double c1 =
+                        d * cm + (nobs ? d * w * (dm * dm) + nw * (dc * dc) : 0.0);
+                    const double p1 = d2 * pp + nw * (d * w);
+                    cm = gap ? c1 / w1 : c1;
+                    pp = gap ? p1 / (w1 * w1) : p1;
+                }
+                s = gap ? m1 : s1;
+                w = gap ? 1.0 : w1;
+                mean = m1, nobs++, gap = 0;
+                if (op != EWM_MEAN) var = bias ? cm / w : ewm_unbias(cm / w, w, pp);
+            } else if (nobs) {
+                s *= d, w *= d, cm *= d, pp *= d2, gap = 1;
             }
-            s = gap ? m1 : s1;
-            w = gap ? 1.0 : w1;
-            mean = m1, nobs++, gap = 0;
-            if (op != EWM_MEAN) var = bias ? cm / w : ewm_unbias(cm / w, w, pp);
-        } else if (nobs) {
-            s *= d, w *= d, cm *= d, pp *= d2, gap = 1;
+            out[i] = (T)(nobs >= mp ? ewm_value(op, c0, mean, var) : NAN);
         }
-        out[i] = (T)(nobs >= mp ? ewm_value(op, c0, mean, var) : NAN);
     }
     st[last + EWM_S * EWM_CHAIN] = s, st[last + EWM_W * EWM_CHAIN] = w;
     st[last + EWM_CM * EWM_CHAIN] = cm, st[last + EWM_P * EWM_CHAIN] = pp;
     st[EWM_C] = c0, st[EWM_NOBS] = (double)nobs, st[EWM_M] = mean, st[EWM_V] = var;
-    st[EWM_GAP] = gap;
+    st[EWM_GAP] = gap, st[EWM_STEPS] = (double)steps;
 }
 
 /* Run x[0..n) from a->ewm_state (this line's state, updated at the end), or
