@@ -19,12 +19,13 @@
  * Every output depends only on its window's values and block b's shift, so
  * any split of the blocks over threads gives the same bits.
  *
- * cov and corr scan PAIR_GROUP blocks side by side, transposed into lanes
+ * The kernels scan PAIR_GROUP blocks side by side, transposed into lanes
  * as rolling_whole_body.h does for the variance (and with its lane loaders
  * from rolling_series_body.h), so one vector instruction advances several
  * blocks' chains and the finalisation is a select-only lane loop.  Each
- * block's arithmetic is that of the one-block scan, which the z-score (and
- * cov over long blocks) still uses: the bits are the same either way.
+ * block's arithmetic is that of the one-block scan, which the centred
+ * z-score (and cov over long blocks) still uses: the bits are the same
+ * either way.
  */
 #ifndef PAIR_DEFINED
 #define PAIR_DEFINED
@@ -84,13 +85,20 @@ typedef struct pair_scratch {
     double *xy, *suf;
 } pair_scratch;
 
-/* cov or corr of the window whose parts' sums add up to (c, sx, ...):
- * selects, no branches, so that the lane loop vectorizes. */
+/* cov, corr or z-score of the window whose parts' sums add up to (c, sx,
+ * ...), v the input at the output's position and kx the shift (z-score):
+ * pair_out's values, as selects (no branches) so that the lane loop
+ * vectorizes. */
 HPCS_INLINE double pair_finish(double c, double sx, double sy, double sxx, double syy, double sxy,
-                               const hpcs__rolling_args *a, const int op)
+                               double v, double kx, const hpcs__rolling_args *a, const int op)
 {
-    const double cxy = pair_centred(c, sx, sy, sxy);
     const int few = (c < (double)a->min_periods) | (c < 1.0);
+    if (op == PAIR_ZSCORE) {
+        const double cxx = pair_centred(c, sx, sx, sxx), dof = c - (double)a->ddof;
+        const double r = ((v - kx) - sx / c) / sqrt(cxx / dof);
+        return (few | !(dof > 0.0) | pair_no_spread(cxx, c, sxx)) ? NAN : r;
+    }
+    const double cxy = pair_centred(c, sx, sy, sxy);
     if (op == PAIR_COV) {
         const double dof = c - (double)a->ddof;
         const double r = cxy / dof;
@@ -104,11 +112,18 @@ HPCS_INLINE double pair_finish(double c, double sx, double sy, double sxx, doubl
 }
 
 /* Add lane value pair (vx, vy) with shifts (kx, ky) to (c, ax, ...): each
- * part's arithmetic is pair_add's, written as selects on finiteness. */
+ * part's arithmetic is pair_add's, written as selects on pair_valid. */
 HPCS_INLINE void pair_lane_add(double *c, double *ax, double *ay, double *axx, double *ayy,
                                double *axy, double vx, double vy, double kx, double ky,
                                const int op)
 {
+    if (op == PAIR_ZSCORE) {
+        const double ok = vx == vx ? 1.0 : 0.0, dx = ok != 0.0 ? vx - kx : 0.0;
+        *c += ok;
+        *ax += dx;
+        *axx += dx * dx;
+        return;
+    }
     const double ok = ((fabs(vx) <= DBL_MAX) & (fabs(vy) <= DBL_MAX)) ? 1.0 : 0.0;
     const double dx = ok != 0.0 ? vx - kx : 0.0, dy = ok != 0.0 ? vy - ky : 0.0;
     *c += ok;
@@ -120,6 +135,11 @@ HPCS_INLINE void pair_lane_add(double *c, double *ax, double *ay, double *axx, d
         *ayy += dy * dy;
     }
 }
+
+/* Row length of the transposed lanes (x, then y but for the z-score), and
+ * the count of aggregates per lane. */
+HPCS_INLINE int pair_row(int lanes, const int op) { return op == PAIR_ZSCORE ? lanes : 2 * lanes; }
+HPCS_INLINE int pair_aggs(const int op) { return op == PAIR_ZSCORE ? 3 : op == PAIR_CORR ? 6 : 4; }
 #endif
 
 #include "rolling_series_body.h"
@@ -180,7 +200,8 @@ HPCS_INLINE double HPCS_T(pair_out)(const pair_agg *s, const pair_agg *p, double
 }
 
 /* Outputs of the windows ending in blocks [first, last), one block at a
- * time: the z-score, and cov over long blocks (see PAIR_COV_LANES_MAX). */
+ * time: the centred z-score, and the z-score and cov over long blocks (see
+ * tuning.h). */
 HPCS_INLINE hpcs_status HPCS_T(pair_blocks)(const HPCS_T(pair_job) *job, int64_t first,
                                             int64_t last, const int op)
 {
@@ -222,19 +243,23 @@ HPCS_INLINE hpcs_status HPCS_T(pair_blocks)(const HPCS_T(pair_job) *job, int64_t
     return HPCS_OK;
 }
 
-/* ---- cov / corr: blocks side by side ------------------------------------ */
+/* ---- blocks side by side ------------------------------------------------ */
 
 /* The scans of G blocks over the transposed lanes: backward, the suffixes
  * of blocks b-1 .. b+G-2 (each with the shift of the block after it);
  * forward, the prefixes of blocks b .. b+G-1 joined with the suffix from
- * j + 1, the outputs overwriting the prefix's x in xy. */
+ * j + 1, the outputs overwriting the prefix's x in xy (the z-score reads
+ * that x first: it is the input at the output's position, the window
+ * being trailing). */
 HPCS_INLINE void HPCS_T(pair_scans)(const pair_scratch *sc, int64_t block,
                                     const double shift[2][PAIR_GROUP],
                                     const hpcs__rolling_args *args, const int G, const int op)
 {
-    const int L = G + 1, R = 2 * L; /* row length of xy */
-    const int corr = op == PAIR_CORR;
-    const int A = corr ? 6 : 4, RS = A * G; /* row length of suf */
+    const int L = G + 1, R = pair_row(L, op); /* row length of xy */
+    const int corr = op == PAIR_CORR, zs = op == PAIR_ZSCORE;
+    /* Rows of suf: c, sx, then sxx for the z-score; sy, sxy, and for corr
+     * sxx, syy for the others. */
+    const int A = pair_aggs(op), RS = A * G, QXX = zs ? 2 : 4;
     double *restrict xy = sc->xy, *restrict suf = sc->suf;
     double c[PAIR_GROUP], ax[PAIR_GROUP], ay[PAIR_GROUP], axx[PAIR_GROUP], ayy[PAIR_GROUP],
         axy[PAIR_GROUP], kx[PAIR_GROUP], ky[PAIR_GROUP];
@@ -246,21 +271,25 @@ HPCS_INLINE void HPCS_T(pair_scans)(const pair_scratch *sc, int64_t block,
     for (int64_t j = block - 1; j >= 0; j--)
         for (int k = 0; k < G; k++) {
             pair_lane_add(&c[k], &ax[k], &ay[k], &axx[k], &ayy[k], &axy[k], xy[j * R + k],
-                          xy[j * R + L + k], kx[k], ky[k], op);
+                          zs ? 0.0 : xy[j * R + L + k], kx[k], ky[k], op);
             double *row = suf + j * RS + k;
-            row[0] = c[k], row[G] = ax[k], row[2 * G] = ay[k], row[3 * G] = axy[k];
-            if (corr) row[4 * G] = axx[k], row[5 * G] = ayy[k];
+            row[0] = c[k], row[G] = ax[k];
+            if (!zs) row[2 * G] = ay[k], row[3 * G] = axy[k];
+            if (corr | zs) row[QXX * G] = axx[k];
+            if (corr) row[5 * G] = ayy[k];
         }
     for (int k = 0; k < G; k++) c[k] = ax[k] = ay[k] = axx[k] = ayy[k] = axy[k] = 0.0;
     for (int64_t j = 0; j < block; j++)
         for (int k = 0; k < G; k++) {
-            pair_lane_add(&c[k], &ax[k], &ay[k], &axx[k], &ayy[k], &axy[k], xy[j * R + k + 1],
-                          xy[j * R + L + k + 1], kx[k], ky[k], op);
+            const double v = xy[j * R + k + 1];
+            pair_lane_add(&c[k], &ax[k], &ay[k], &axx[k], &ayy[k], &axy[k], v,
+                          zs ? 0.0 : xy[j * R + L + k + 1], kx[k], ky[k], op);
             const double *row = suf + (j + 1) * RS + k;
             xy[j * R + k + 1] =
-                pair_finish(row[0] + c[k], row[G] + ax[k], row[2 * G] + ay[k],
-                            corr ? row[4 * G] + axx[k] : 0.0, corr ? row[5 * G] + ayy[k] : 0.0,
-                            row[3 * G] + axy[k], args, op);
+                pair_finish(row[0] + c[k], row[G] + ax[k], zs ? 0.0 : row[2 * G] + ay[k],
+                            corr | zs ? row[QXX * G] + axx[k] : 0.0,
+                            corr ? row[5 * G] + ayy[k] : 0.0, zs ? 0.0 : row[3 * G] + axy[k], v,
+                            kx[k], args, op);
         }
 }
 
@@ -270,30 +299,32 @@ HPCS_INLINE void HPCS_T(pair_scans)(const pair_scratch *sc, int64_t block,
 HPCS_INLINE void HPCS_T(pair_group)(const HPCS_T(pair_job) *job, int64_t b, int64_t g,
                                     const pair_scratch *sc, const int G, const int op)
 {
-    const int L = G + 1;
+    const int L = G + 1, R = pair_row(L, op);
     const int64_t n = job->r.n, block = job->r.block, first = (b - 1) * block;
     for (int l = 0; l < L; l++) {
-        HPCS_T(rolling_load_lane)(job->r.x, n, first + l * block, block, block, sc->xy + l, 2 * L);
-        HPCS_T(rolling_load_lane)(job->y, n, first + l * block, block, block, sc->xy + L + l,
-                                  2 * L);
+        HPCS_T(rolling_load_lane)(job->r.x, n, first + l * block, block, block, sc->xy + l, R);
+        if (op != PAIR_ZSCORE)
+            HPCS_T(rolling_load_lane)(job->y, n, first + l * block, block, block,
+                                      sc->xy + L + l, R);
     }
     double shift[2][PAIR_GROUP] = {{0}};
     for (int k = 0; k < g; k++)
         HPCS_T(pair_shift)(job->r.x, job->y, n, (b + k) * block, &shift[0][k], &shift[1][k]);
     HPCS_T(pair_scans)(sc, block, shift, job->r.a, G, op);
     for (int64_t k = 0; k < g; k++)
-        HPCS_T(rolling_store_lane)(&job->r, (b + k) * block, block, sc->xy + k + 1, 2 * L);
+        HPCS_T(rolling_store_lane)(&job->r, (b + k) * block, block, sc->xy + k + 1, R);
 }
 
-/* cov/corr of the windows ending in blocks [first, last).  Everything a
+/* Outputs of the windows ending in blocks [first, last).  Everything a
  * block needs (its shift, the previous block's suffixes) is recomputed
  * from the input, so the bits depend on neither the split nor the group. */
 HPCS_INLINE hpcs_status HPCS_T(pair_lanes)(const HPCS_T(pair_job) *job, int64_t first,
                                            int64_t last, const int op)
 {
     const int group = job->group;
-    const size_t block = (size_t)job->r.block, lanes = block * 2 * (size_t)(group + 1);
-    const size_t suf = (block + 1) * (size_t)(op == PAIR_CORR ? 6 : 4) * (size_t)group;
+    const size_t block = (size_t)job->r.block;
+    const size_t lanes = block * (size_t)pair_row(group + 1, op);
+    const size_t suf = (block + 1) * (size_t)pair_aggs(op) * (size_t)group;
     if (block > SIZE_MAX / sizeof(double) / 256) return HPCS_ERR_NOMEM;
     double *mem = malloc((lanes + suf) * sizeof *mem);
     if (mem == NULL) return HPCS_ERR_NOMEM;
@@ -328,8 +359,16 @@ static hpcs_status HPCS_T(pair_run)(const void *x, const void *y, int64_t n,
     HPCS_T(pair_job) job = {.r = {.x = x, .out = out, .n = n, .span = n + a->offset, .a = a},
                             .y = y};
     job.r.block = a->window < job.r.span ? a->window : job.r.span;
-    const int one = op == PAIR_ZSCORE || (op == PAIR_COV && job.r.block > PAIR_COV_LANES_MAX);
-    job.group = one ? 1 : job.r.block > PAIR_LONG_FROM ? PAIR_GROUP_LONG : PAIR_GROUP;
+    /* The lanes' z-score reads its input where the window ends: trailing
+     * windows only, up to PAIR_ZSCORE_LANES_MAX. */
+    const int zs_one = a->offset != 0 || job.r.block > PAIR_ZSCORE_LANES_MAX;
+    const int one = (op == PAIR_ZSCORE && zs_one) ||
+                    (op == PAIR_COV && job.r.block > PAIR_COV_LANES_MAX);
+    /* The z-score's lanes carry x only and three sums: PAIR_GROUP blocks at
+     * every length they take (with PAIR_GROUP_LONG its lane loops ran at
+     * half speed). */
+    const int long_group = job.r.block > PAIR_LONG_FROM && op != PAIR_ZSCORE;
+    job.group = one ? 1 : long_group ? PAIR_GROUP_LONG : PAIR_GROUP;
     const int64_t nblocks = (job.r.span - 1) / job.r.block + 1;
     job.r.split = hpcs__split_units(nblocks, job.r.block, job.group, a->nthreads);
     return hpcs__parallel_for_output(a->nthreads, job.r.split.ntasks, task, &job, out,

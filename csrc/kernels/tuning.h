@@ -81,5 +81,9 @@ enum { RO_MAD_LANES = 8, RO_MAD_LANES_MAX_WINDOW = 16 };
 /* cov over longer blocks goes one block at a time (its four suffix sums
  * for one block stay in L2; with lanes they would not). */
 #define PAIR_COV_LANES_MAX 1024
+/* The z-score (x only, three sums a lane) keeps PAIR_GROUP blocks in lanes
+ * up to this length; beyond, its scratch (~50 doubles a position) leaves
+ * L3 and one block at a time is faster. */
+#define PAIR_ZSCORE_LANES_MAX 16384
 
 #endif /* HPCS_TUNING_H */
