@@ -258,6 +258,31 @@ def test_group_var_with_an_outlier_first_in_every_part() -> None:
     np.testing.assert_allclose(got, hpcs._reference.group_var(x, codes), rtol=1e-12)
 
 
+def test_group_ops_with_a_large_table() -> None:
+    # From 16 384 groups on the pass prefetches the entries of the codes
+    # ahead of it (a negative or too large code asks for entry 0): the same
+    # results as pandas, codes near the end included, and a bad code found.
+    rng = np.random.default_rng(13)
+    k = 20_000
+    x = rng.standard_normal(100_000)
+    x[::97] = np.nan
+    codes = rng.integers(-1, k, x.size)
+    codes[-5:] = [k - 1, -1, 0, -1, k - 1]
+    keep = codes >= 0
+    grouped = pd.Series(x[keep]).groupby(codes[keep])
+    for op in ("sum", "mean", "var", "std", "min", "max", "count"):
+        kw = {"ddof": 0} if op in ("var", "std") else {}
+        got = getattr(hpcs, f"group_{op}")(x, codes, ngroups=k, **kw)
+        exp = getattr(grouped, op)(**kw).reindex(range(k))
+        exp = exp.fillna(0).astype(np.int64) if op == "count" else (
+            exp.fillna(0.0) if op == "sum" else exp)
+        np.testing.assert_allclose(got, exp.to_numpy(), rtol=1e-12, atol=1e-12)
+    bad = codes.copy()
+    bad[-2] = k  # within the prefetch distance of the end
+    with pytest.raises(ValueError, match="ngroups"):
+        hpcs.group_var(x, bad, ngroups=k)
+
+
 @pytest.mark.parametrize("ngroups", [3, 2_500])
 @pytest.mark.parametrize("skipna", [True, False])
 def test_group_ops_bit_identical_for_any_thread_count(ngroups: int, skipna: bool,

@@ -62,6 +62,7 @@ SCALAR: dict[str, str] = {
     "hpcs_group_accumulate": "grouped pass: each value updates its own group's accumulator "
                              "(scattered, one dependent step per value); group_task's vector "
                              "registers come from its table initialisation only",
+    "group_fill_far": "as hpcs_group_accumulate (the pass that prefetches a large table)",
 }
 
 #: Clones whose baseline has more instructions than this contain a main loop

@@ -14,7 +14,9 @@
  * follow IEEE); var/std: Welford
  * on values shifted by each group's first value, per part, merged with
  * Chan's formula (stable on 1e9 + N(0,1) data);
- * min/max: exact, with a NaN count for skipna=False.
+ * min/max: exact, with a NaN count for skipna=False.  From
+ * GROUP_PREFETCH_GROUPS groups on, the pass prefetches the table entries of
+ * the codes ahead of it (the table no longer fits in the L2 cache).
  */
 #ifndef GROUP_ONCE
 #define GROUP_ONCE
@@ -129,6 +131,12 @@ static hpcs_status group_parts(int64_t n, int64_t ngroups, int64_t *part_len, in
     return HPCS_OK;
 }
 
+/* Prefetch distance in values, and the number of groups from which the
+ * table (32 bytes a group) is prefetched: a table that stays in the L1/L2
+ * cache gains nothing from it. */
+#define GROUP_PREFETCH 16
+#define GROUP_PREFETCH_GROUPS 16384
+
 /* Groups per task of the merge: each group's parts are merged in part order
  * whatever the task, so the split only spreads the work over threads. */
 #define GROUP_MERGE_BLOCK 1024
@@ -206,9 +214,16 @@ typedef struct HPCS_T(group_job) {
 
 HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int64_t len,
                                            int64_t ngroups, group_acc *acc, const int op,
-                                           const int skipna)
+                                           const int skipna, const int prefetch)
 {
     for (int64_t i = 0; i < len; i++) {
+        if (prefetch) {
+            /* The codes are known ahead: ask for the entry GROUP_PREFETCH
+             * values on (the first entry for a code that is out of range). */
+            const int64_t j = i + GROUP_PREFETCH < len ? i + GROUP_PREFETCH : i;
+            const uint64_t h = (uint64_t)codes[j];
+            __builtin_prefetch(&acc[h < (uint64_t)ngroups ? h : 0], 1, 3);
+        }
         const int64_t g = codes[i];
         if (op == GROUP_VAR || op == GROUP_COUNT) {
             /* Two tests: GCC lays these loops out worse around one. */
@@ -261,27 +276,46 @@ HPCS_INLINE hpcs_status HPCS_T(group_pass)(const T *x, const int64_t *codes, int
 
 /* Continue the pass over len more values of one part into its table acc. */
 HPCS_INLINE hpcs_status HPCS_T(group_fill)(const T *x, const int64_t *c, int64_t len,
-                                           int64_t ngroups, group_acc *acc, int op, int skipna)
+                                           int64_t ngroups, group_acc *acc, int op, int skipna,
+                                           const int pf)
 {
     switch (op) {
     case GROUP_SUM:
     case GROUP_MEAN:
-        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_SUM, 1)
-                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_SUM, 0);
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_SUM, 1, pf)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_SUM, 0, pf);
     case GROUP_VAR:
     case GROUP_STD:
-        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_VAR, 1)
-                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_VAR, 0);
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_VAR, 1, pf)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_VAR, 0, pf);
     case GROUP_MIN:
-        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MIN, 1)
-                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MIN, 0);
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MIN, 1, pf)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MIN, 0, pf);
     case GROUP_MAX:
-        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MAX, 1)
-                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MAX, 0);
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MAX, 1, pf)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_MAX, 0, pf);
     default:
-        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_COUNT, 1)
-                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_COUNT, 0);
+        return skipna ? HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_COUNT, 1, pf)
+                      : HPCS_T(group_pass)(x, c, len, ngroups, acc, GROUP_COUNT, 0, pf);
     }
+}
+
+/* group_fill prefetching the entries, for a large table: a function of its
+ * own, so that the loops for smaller tables keep their code. */
+HPCS_CLONES __attribute__((noinline)) static hpcs_status
+HPCS_T(group_fill_far)(const T *x, const int64_t *c, int64_t len, int64_t ngroups, group_acc *acc,
+                       int op, int skipna)
+{
+    return HPCS_T(group_fill)(x, c, len, ngroups, acc, op, skipna, 1);
+}
+
+/* The pass over len values into acc, prefetching from GROUP_PREFETCH_GROUPS on. */
+HPCS_INLINE hpcs_status HPCS_T(group_run)(const T *x, const int64_t *c, int64_t len,
+                                          int64_t ngroups, group_acc *acc, int op, int skipna)
+{
+    if (ngroups >= GROUP_PREFETCH_GROUPS)
+        return HPCS_T(group_fill_far)(x, c, len, ngroups, acc, op, skipna);
+    return HPCS_T(group_fill)(x, c, len, ngroups, acc, op, skipna, 0);
 }
 
 HPCS_CLONES static hpcs_status HPCS_T(group_task)(void *ctx, int64_t part)
@@ -291,8 +325,8 @@ HPCS_CLONES static hpcs_status HPCS_T(group_task)(void *ctx, int64_t part)
     const int64_t len = job->n - s < job->part_len ? job->n - s : job->part_len;
     group_acc *acc = job->tables + part * job->ngroups;
     group_init(acc, job->ngroups, job->op);
-    return HPCS_T(group_fill)(job->x + s, job->codes + s, len, job->ngroups, acc, job->op,
-                              job->skipna);
+    return HPCS_T(group_run)(job->x + s, job->codes + s, len, job->ngroups, acc, job->op,
+                             job->skipna);
 }
 
 /* One part's table, fed in consecutive slices (see hpcs.h, "Part tables"). */
@@ -303,8 +337,8 @@ HPCS_API HPCS_CLONES hpcs_status HPCS_T(hpcs_group_accumulate)(const T *x, const
 {
     if (len < 0 || ngroups < 0 || op < 0 || op >= HPCS_GROUP_OP_COUNT) return HPCS_ERR_ARG;
     if (len > 0 && (x == NULL || codes == NULL || table == NULL)) return HPCS_ERR_NULL;
-    return HPCS_T(group_fill)(x, codes, len, ngroups, (group_acc *)table, op,
-                              (flags & HPCS_SKIPNA) != 0);
+    return HPCS_T(group_run)(x, codes, len, ngroups, (group_acc *)table, op,
+                             (flags & HPCS_SKIPNA) != 0);
 }
 
 /* Reduce by group: fill the parts' tables, merge them and write the results
