@@ -10,9 +10,9 @@
  *    merged (O(B), from both ends at once): every element of the two chunks
  *    gets a rank among their 2B, and `vals` maps rank -> value.
  *  - The window is a set of ranks: a bitset (2B bits), a summary bitset of
- *    its non-empty words, and a Fenwick tree over the counts of groups of
- *    RO_GROUP_WORDS words.  Sliding by one sets one bit and clears one:
- *    O(1) plus O(log(w / 2048)) for the tree.  The neighbour of a rank is a
+ *    its non-empty words, and the counts of groups of RO_GROUP_WORDS words
+ *    (plain up to RO_FLAT_GROUPS groups, else a Fenwick tree).  Sliding by
+ *    one sets one bit and clears one: O(1) plus O(log(w / 2048)) for a tree.  The neighbour of a rank is a
  *    bit scan (through the summary across empty words, the tree only across
  *    very long empty stretches), so the median / quantile element is followed
  *    from step to step by a cursor that moves a rank or so; the k-th smallest

@@ -23,10 +23,12 @@ typedef struct ro_set {
     const double *vals; /* value of each rank, ascending */
     uint64_t *bits;     /* bit r set: rank r is in the window */
     uint64_t *summary;  /* bit w set: bits[w] != 0 */
-    int64_t *tree;      /* Fenwick tree (1-based) over groups of RO_GROUP_WORDS words */
+    int64_t *tree;      /* Fenwick tree (1-based) over groups of RO_GROUP_WORDS words,
+                         * or, if flat, tree[g + 1] = the count of group g */
     int64_t nwords;     /* words covering the m ranks (>= 1) */
     int64_t fsize;      /* tree size: power of two >= groups; tree[0] is a dummy */
     int levels;         /* log2(fsize) + 1: tree nodes above a group */
+    int flat;           /* fsize <= RO_FLAT_GROUPS: plain counts, not a tree */
     int64_t count;      /* ranks in the set */
 } ro_set;
 
@@ -170,6 +172,7 @@ HPCS_INLINE void ro_set_clear(ro_set *s, int64_t m)
     s->fsize = 1;
     s->levels = 1;
     for (; s->fsize < groups; s->levels++) s->fsize *= 2;
+    s->flat = s->fsize <= RO_FLAT_GROUPS;
     /* Whole groups, so that group scans never read past the words in use. */
     memset(s->bits, 0, (size_t)(groups * RO_GROUP_WORDS) * sizeof *s->bits);
     memset(s->summary, 0, (size_t)((s->nwords + 63) / 64) * sizeof *s->summary);
@@ -196,7 +199,7 @@ HPCS_INLINE void ro_set_build(ro_set *s)
         t[i] = i <= groups ? ro_group_count(s, i - 1) : 0;
         s->count += t[i];
     }
-    for (int64_t i = 1; i <= s->fsize; i++) {
+    for (int64_t i = 1; i <= s->fsize && !s->flat; i++) {
         const int64_t j = i + (i & -i);
         if (j <= s->fsize) t[j] += t[i];
     }
@@ -204,10 +207,14 @@ HPCS_INLINE void ro_set_build(ro_set *s)
 
 /* Add delta to the count of a group.  The walk always takes `levels` steps,
  * parking those past the root on the dummy node tree[0]: a fixed trip count
- * is never mispredicted. */
+ * is never mispredicted.  Flat counts take one step. */
 HPCS_INLINE void ro_tree_add(ro_set *s, int64_t group, int64_t delta)
 {
     int64_t i = group + 1;
+    if (s->flat) {
+        s->tree[i] += delta;
+        return;
+    }
     for (int level = 0; level < s->levels; level++) {
         s->tree[i <= s->fsize ? i : 0] += delta;
         i += i & -i;
@@ -242,7 +249,9 @@ HPCS_INLINE void ro_set_slide(ro_set *s, int64_t in, int64_t out)
 HPCS_INLINE int64_t ro_select(const ro_set *s, int64_t k)
 {
     int64_t group = 0;
-    for (int64_t step = s->fsize >> 1; step > 0; step >>= 1) {
+    if (s->flat)
+        for (int64_t c; k >= (c = s->tree[group + 1]); group++) k -= c;
+    for (int64_t step = s->flat ? 0 : s->fsize >> 1; step > 0; step >>= 1) {
         const int64_t c = s->tree[group + step];
         const int skip = c <= k;
         group += skip ? step : 0;
@@ -258,7 +267,10 @@ HPCS_INLINE int64_t ro_count_le(const ro_set *s, int64_t r)
 {
     const int64_t word = r >> 6;
     int64_t c = 0;
-    for (int64_t i = r >> RO_GROUP_SHIFT; i > 0; i -= i & -i) c += s->tree[i];
+    if (s->flat)
+        for (int64_t i = r >> RO_GROUP_SHIFT; i > 0; i--) c += s->tree[i];
+    else
+        for (int64_t i = r >> RO_GROUP_SHIFT; i > 0; i -= i & -i) c += s->tree[i];
     for (int64_t w = (r >> RO_GROUP_SHIFT) * RO_GROUP_WORDS; w < word; w++)
         c += __builtin_popcountll(s->bits[w]);
     return c + __builtin_popcountll(s->bits[word] & (~0ULL >> (63 - (r & 63))));

@@ -44,7 +44,8 @@ enum {
     RO_GROUP_WORDS = 32, /* ...i.e. of 32 words */
     RO_SCAN_WORDS = 1,   /* summary words scanned for a neighbour before asking the tree */
     RO_SEEK_STEPS = 8,   /* cursor moves before a select is cheaper */
-    RO_WALK_BUDGET = 32  /* MAD run moves per step before bisecting afresh */
+    RO_WALK_BUDGET = 32, /* MAD run moves per step before bisecting afresh */
+    RO_FLAT_GROUPS = 32  /* up to this many groups, plain counts instead of the tree */
 };
 /* Up to this window, the window's valid values are kept as a sorted array
  * updated in place (rolling_order_sorted_body.h): O(w) per step, but a

@@ -433,6 +433,24 @@ static void test_sparse(void)
     free(x);
 }
 
+/* A window of 32 769 over 65 538 valid values: more rank groups than
+ * RO_FLAT_GROUPS, so the rank set counts its groups in the Fenwick tree
+ * (smaller windows use plain counts).  Ties (0..7) and spread (normal). */
+static void test_tree(void)
+{
+    const int64_t n = 66000, w = 32769;
+    double *x = malloc(sizeof(double) * n);
+    if (!x) {
+        check(0, "harness out of memory");
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) x[i] = rnd() % 2 ? (double)(rnd() % 8) : normal();
+    const op_spec ops[] = {{OP_MEDIAN, 0, 0, 1.0}, {OP_QUANTILE, 0.3, HPCS_Q_LINEAR, 1.0}};
+    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+        for (int center = 0; center < 2; center++) run_case(x, n, w, 1, center, &ops[k], -1, 0);
+    free(x);
+}
+
 static void test_args(void)
 {
     double x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[8];
@@ -509,6 +527,7 @@ int main(int argc, char **argv)
     test_grid();
     test_large();
     test_sparse();
+    test_tree();
     printf("checksum %016llx\n", (unsigned long long)g_checksum);
     printf("%lld passed, %lld failed\n", (long long)g_passed, (long long)g_failed);
     return g_failed != 0;
