@@ -12,7 +12,8 @@
  *  - The window is a set of ranks: a bitset (2B bits), a summary bitset of
  *    its non-empty words, and the counts of groups of RO_GROUP_WORDS words
  *    (plain up to RO_FLAT_GROUPS groups, else a Fenwick tree).  Sliding by
- *    one sets one bit and clears one: O(1) plus O(log(w / 2048)) for a tree.  The neighbour of a rank is a
+ *    one sets one bit and clears one: O(1) plus O(log(w / 2048)) for a
+ *    tree.  The neighbour of a rank is a
  *    bit scan (through the summary across empty words, the tree only across
  *    very long empty stretches), so the median / quantile element is followed
  *    from step to step by a cursor that moves a rank or so; the k-th smallest
