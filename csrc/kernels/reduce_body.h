@@ -78,6 +78,57 @@ HPCS_INLINE hpcs_status run_chunks(int64_t n, int64_t nthreads, hpcs__task_fn ta
 
 #define SUM_LANES 16 /* independent TwoSum chains per chunk */
 
+/* The fast pass keeps its chains in four GCC vectors of four lanes (lane
+ * l of the pass is lane l % 4 of vector l / 4): as arrays of doubles GCC
+ * left them on the stack, with loads and stores around every step and
+ * string instructions to clear them, which cost more than the arithmetic
+ * on ~100 values.  Four lanes, not eight: GCC lowers eight-lane vectors to
+ * AVX2 through memory.  Vectors are passed by pointer (no vector ABI
+ * between clones). */
+#define SUM_W 4
+typedef double sum_vec __attribute__((vector_size(SUM_W * 8)));
+typedef int64_t sum_ivec __attribute__((vector_size(SUM_W * 8)));
+
+_Static_assert(SUM_W == 4 && SUM_LANES == 4 * SUM_W, "fast_lanes names four 4-lane vectors");
+
+#define SUM_VEC_ABS(v) ((sum_vec)((sum_ivec)(v) & INT64_MAX))
+
+/* One TwoSum step of each lane: s + v = s' + e exactly; the errors e go to
+ * c with a rounded add, whose error is at most u |c'|: a sums those |c'|. */
+HPCS_INLINE void sum_vec_step(sum_vec *s, sum_vec *c, sum_vec *a, const sum_vec *v)
+{
+    const sum_vec t = *s + *v;
+    const sum_vec z = t - *s;
+    *c += (*s - (t - z)) + (*v - z);
+    *a += SUM_VEC_ABS(*c);
+    *s = t;
+}
+
+/* Lane-wise merge of chains (s, c, a, cnt) with (os, oc, oa, ocnt): TwoSum
+ * moves the error of s + os exactly into c; the two rounded adds into c
+ * add their results' magnitudes to the bound a. */
+HPCS_INLINE void sum_vec_merge(sum_vec *s, sum_vec *c, sum_vec *a, sum_vec *cnt,
+                               const sum_vec *os, const sum_vec *oc, const sum_vec *oa,
+                               const sum_vec *ocnt)
+{
+    const sum_vec t = *s + *os, z = t - *s;
+    const sum_vec e = (*s - (t - z)) + (*os - z);
+    const sum_vec r1 = *c + *oc, r2 = r1 + e;
+    *s = t;
+    *c = r2;
+    *a = (*a + *oa) + (SUM_VEC_ABS(r1) + SUM_VEC_ABS(r2));
+    *cnt += *ocnt;
+}
+
+/* Merge lane l with lane l ^ h of the vector (h = 2 or 1). */
+HPCS_INLINE void sum_vec_merge_within(sum_vec *s, sum_vec *c, sum_vec *a, sum_vec *cnt, int h)
+{
+    const sum_ivec sel = h == 2 ? (sum_ivec){2, 3, 0, 1} : (sum_ivec){1, 0, 3, 2};
+    const sum_vec os = __builtin_shuffle(*s, sel), oc = __builtin_shuffle(*c, sel);
+    const sum_vec oa = __builtin_shuffle(*a, sel), ocnt = __builtin_shuffle(*cnt, sel);
+    sum_vec_merge(s, c, a, cnt, &os, &oc, &oa, &ocnt);
+}
+
 /* A chunk's sum as a double-double hi + lo that is within err of the exact
  * sum of its terms (err = inf: a term was inf/NaN, or a chain overflowed). */
 typedef struct fsum_part {
@@ -264,15 +315,51 @@ HPCS_INLINE double HPCS_T(term)(const T *x, const uint8_t *mask, int64_t k, cons
     return *ok != 0.0 ? v : 0.0;
 }
 
-/* One TwoSum step of a lane: s + v = s' + e exactly; the errors e go to c
- * with a rounded add, whose error is at most u |c'|: a sums those |c'|. */
-HPCS_INLINE void HPCS_T(fast_step)(double v, double *s, double *c, double *a)
+/* Terms k .. k + SUM_W - 1 of the slice to *v and whether each takes part
+ * to *take (all ones or zero); with `tail`, those at or past n are +0.0
+ * and do not take part.  Terms that do not take part are +0.0, which adds
+ * nothing to a chain (its sum is never -0.0). */
+HPCS_INLINE void HPCS_T(term_vec)(const T *x, const uint8_t *mask, int64_t k, int64_t n,
+                                  const int tail, const int use_mask, const int skipna,
+                                  const int mode, double sc, double msc, sum_vec *v,
+                                  sum_ivec *take)
 {
-    const double t = *s + v;
-    const double z = t - *s;
-    *c += (*s - (t - z)) + (v - z);
-    *a += fabs(*c);
-    *s = t;
+    if (tail) { /* built in registers: through memory it stalled the loads */
+        const double w0 = (double)x[k], w1 = k + 1 < n ? (double)x[k + 1] : 0.0;
+        const double w2 = k + 2 < n ? (double)x[k + 2] : 0.0;
+        const double w3 = k + 3 < n ? (double)x[k + 3] : 0.0;
+        *v = (sum_vec){w0, w1, w2, w3};
+    } else {
+        double w[SUM_W];
+        for (int q = 0; q < SUM_W; q++) w[q] = (double)x[k + q];
+        memcpy(v, w, sizeof *v);
+    }
+    const sum_ivec lane = {0, 1, 2, 3};
+    *take = tail ? lane + k < n : lane >= 0;
+    if (use_mask) {
+        int64_t m[SUM_W];
+        for (int q = 0; q < SUM_W; q++) m[q] = !tail || k + q < n ? mask[k + q] : 0;
+        *take &= (sum_ivec){m[0], m[1], m[2], m[3]} != 0;
+    }
+    if (skipna) *take &= *v == *v;
+    if (mode) {
+        const sum_vec d = *v * sc - msc;
+        *v = d * d;
+    }
+    if (tail || use_mask || skipna) *v = (sum_vec)((sum_ivec)*v & *take);
+}
+
+/* One step of SUM_W chains (s, c, a) and their counts cnt over terms k ... */
+HPCS_INLINE void HPCS_T(fast_vec)(const T *x, const uint8_t *mask, int64_t k, int64_t n,
+                                  const int tail, const int use_mask, const int skipna,
+                                  const int mode, double sc, double msc, sum_vec *s, sum_vec *c,
+                                  sum_vec *a, sum_vec *cnt)
+{
+    sum_vec v;
+    sum_ivec take;
+    HPCS_T(term_vec)(x, mask, k, n, tail, use_mask, skipna, mode, sc, msc, &v, &take);
+    if (use_mask || skipna) *cnt += (sum_vec)((sum_ivec)(1.0 + (sum_vec){0}) & take);
+    sum_vec_step(s, c, a, &v);
 }
 
 /* Fast pass over one chunk: SUM_LANES TwoSum chains (element i goes to lane
@@ -283,52 +370,41 @@ HPCS_INLINE fsum_part HPCS_T(fast_lanes)(const T *x, const uint8_t *mask, int64_
                                          double sc, double msc)
 {
     const int counted = use_mask || skipna; /* else the count is n */
-    const int used = n < SUM_LANES ? (int)n : SUM_LANES;
-    double s[SUM_LANES], c[SUM_LANES], a[SUM_LANES], cnt[SUM_LANES];
-    for (int l = 0; l < used; l++) s[l] = c[l] = a[l] = cnt[l] = 0.0;
+    /* Named vectors, not an array: GCC kept an array on the stack. */
+    sum_vec s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0};
+    sum_vec a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, n0 = {0}, n1 = {0}, n2 = {0}, n3 = {0};
     int64_t i = 0;
-    for (; i + SUM_LANES <= n; i += SUM_LANES)
-        for (int l = 0; l < SUM_LANES; l++) {
-            double ok, v = HPCS_T(term)(x, mask, i + l, use_mask, skipna, mode, sc, msc, &ok);
-            if (counted) cnt[l] += ok;
-            HPCS_T(fast_step)(v, &s[l], &c[l], &a[l]);
-        }
-    for (int l = 0; i < n; i++, l++) {
-        double ok, v = HPCS_T(term)(x, mask, i, use_mask, skipna, mode, sc, msc, &ok);
-        if (counted) cnt[l] += ok;
-        HPCS_T(fast_step)(v, &s[l], &c[l], &a[l]);
+    for (; i + SUM_LANES <= n; i += SUM_LANES) {
+        HPCS_T(fast_vec)(x, mask, i, n, 0, use_mask, skipna, mode, sc, msc, &s0, &c0, &a0, &n0);
+        HPCS_T(fast_vec)(x, mask, i + 4, n, 0, use_mask, skipna, mode, sc, msc, &s1, &c1, &a1, &n1);
+        HPCS_T(fast_vec)(x, mask, i + 8, n, 0, use_mask, skipna, mode, sc, msc, &s2, &c2, &a2, &n2);
+        HPCS_T(fast_vec)(x, mask, i + 12, n, 0, use_mask, skipna, mode, sc, msc, &s3, &c3, &a3, &n3);
     }
-    fsum_part p = {0.0, 0.0, 0.0, counted ? 0.0 : (double)n};
-    double A = 0.0, b = 0.0;
-    if (used == SUM_LANES) {
-        /* Every lane in use: merge them pairwise, a tree of depth 4 whose
-         * levels vectorise, instead of a chain of 32 dependent double-double
-         * adds (most of the time of a call on ~100 values).  TwoSum moves the
-         * error of s[l] + s[l + h] exactly into c[l]; the two rounded adds
-         * into c[l] add their results' magnitudes to the bound a[l]. */
-        for (int h = SUM_LANES / 2; h >= 1; h /= 2)
-            for (int l = 0; l < h; l++) {
-                const double t = s[l] + s[l + h], z = t - s[l];
-                const double e = (s[l] - (t - z)) + (s[l + h] - z);
-                const double r1 = c[l] + c[l + h], r2 = r1 + e;
-                s[l] = t;
-                c[l] = r2;
-                a[l] = (a[l] + a[l + h]) + (fabs(r1) + fabs(r2));
-                cnt[l] += cnt[l + h];
-            }
-        dd_add(&p.hi, &p.lo, &b, s[0]);
-        dd_add(&p.hi, &p.lo, &b, c[0]);
-        A = a[0];
-        if (counted) p.count = cnt[0];
-    } else {
-        for (int l = 0; l < used; l++) {
-            dd_add(&p.hi, &p.lo, &b, s[l]);
-            dd_add(&p.hi, &p.lo, &b, c[l]);
-            A += a[l];
-            if (counted) p.count += cnt[l];
-        }
+    if (i < n) { /* the last n % SUM_LANES elements, in lanes 0, 1, ... */
+        HPCS_T(fast_vec)(x, mask, i, n, 1, use_mask, skipna, mode, sc, msc, &s0, &c0, &a0, &n0);
+        if (i + 4 < n)
+            HPCS_T(fast_vec)(x, mask, i + 4, n, 1, use_mask, skipna, mode, sc, msc, &s1, &c1, &a1,
+                             &n1);
+        if (i + 8 < n)
+            HPCS_T(fast_vec)(x, mask, i + 8, n, 1, use_mask, skipna, mode, sc, msc, &s2, &c2, &a2,
+                             &n2);
+        if (i + 12 < n)
+            HPCS_T(fast_vec)(x, mask, i + 12, n, 1, use_mask, skipna, mode, sc, msc, &s3, &c3, &a3,
+                             &n3);
     }
-    p.err = err_bound(A + b);
+    /* Merge the lanes pairwise, a tree of depth 4 (lane l with l + h for
+     * h = 8, 4, 2, 1), instead of a chain of 32 dependent double-double
+     * adds; lanes a short chunk left at +0.0 merge exactly. */
+    sum_vec_merge(&s0, &c0, &a0, &n0, &s2, &c2, &a2, &n2);
+    sum_vec_merge(&s1, &c1, &a1, &n1, &s3, &c3, &a3, &n3);
+    sum_vec_merge(&s0, &c0, &a0, &n0, &s1, &c1, &a1, &n1);
+    sum_vec_merge_within(&s0, &c0, &a0, &n0, 2);
+    sum_vec_merge_within(&s0, &c0, &a0, &n0, 1);
+    fsum_part p = {0.0, 0.0, 0.0, counted ? n0[0] : (double)n};
+    double b = 0.0;
+    dd_add(&p.hi, &p.lo, &b, s0[0]);
+    dd_add(&p.hi, &p.lo, &b, c0[0]);
+    p.err = err_bound(a0[0] + b);
     if (!(p.err < INFINITY) || !isfinite(p.hi) || !isfinite(p.lo)) p.err = INFINITY;
     return p;
 }

@@ -80,6 +80,16 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_direct)(const HPCS_T(rolling_job) *job, i
         if (!full || HPCS_T(rolling_direct_lanes)(job, e, E, op, 0))
             HPCS_T(rolling_direct_lanes)(job, e, E, op, 1);
     }
+    /* The last ends short of a full set of lanes: the set ending at
+     * inside_end, overlapping ends already written (each output's
+     * arithmetic is the same whatever its lane: same bits, and a short
+     * series' tail is not one scalar window per end). */
+    if (e < inside_end && inside_end - inside >= E) {
+        e = inside_end - E;
+        if (!full || HPCS_T(rolling_direct_lanes)(job, e, E, op, 0))
+            HPCS_T(rolling_direct_lanes)(job, e, E, op, 1);
+        e = inside_end;
+    }
     for (; e < inside_end; e++)
         if (!full || HPCS_T(rolling_direct_lanes)(job, e, 1, op, 0))
             HPCS_T(rolling_direct_lanes)(job, e, 1, op, 1);

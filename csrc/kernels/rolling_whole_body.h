@@ -139,7 +139,12 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_whole)(const HPCS_T(rolling_job) *job, in
     const size_t suffix_len = (block + 1) * (size_t)group;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
     const size_t xt_len = block * (size_t)(group + 1);
-    double *mem = malloc((xt_len + (is_var ? 3 : 2) * suffix_len) * sizeof *mem);
+    /* Short blocks (many short series: one call per series) use the
+     * stack: a malloc/free pair was a visible share of such a call. */
+    enum { STACK_BLOCK = 16 };
+    double stack_mem[STACK_BLOCK * (ROLLING_GROUP + 1) + 3 * (STACK_BLOCK + 1) * ROLLING_GROUP];
+    const size_t mem_len = xt_len + (is_var ? 3 : 2) * suffix_len;
+    double *mem = block <= STACK_BLOCK ? stack_mem : malloc(mem_len * sizeof *mem);
     if (mem == NULL) return HPCS_ERR_NOMEM;
     rolling_scratch sc = {.xt = mem, .cnt = mem + xt_len};
     sc.s1 = sc.cnt + suffix_len;
@@ -148,6 +153,6 @@ HPCS_INLINE hpcs_status HPCS_T(rolling_whole)(const HPCS_T(rolling_job) *job, in
         const int64_t g = last - b < group ? last - b : group;
         HPCS_T(rolling_group)(job, b, g, &sc, ROLLING_GROUP, op);
     }
-    free(mem);
+    if (mem != stack_mem) free(mem);
     return HPCS_OK;
 }
