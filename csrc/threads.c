@@ -35,7 +35,7 @@ static _Atomic int64_t threads_setting = 0; /* 0: default (physical cores) */
  * several thread start-ups' worth (docs/decisions.md, Threads). */
 #define DEFAULT_THRESHOLDS                                                                   \
     {                                                                                        \
-        [HPCS_FAMILY_REDUCE] = 1 << 20, [HPCS_FAMILY_SELECT] = 1 << 20,                      \
+        [HPCS_FAMILY_REDUCE] = 1 << 19, [HPCS_FAMILY_SELECT] = 3 << 18,                      \
         [HPCS_FAMILY_ROLLING] = 1 << 18, [HPCS_FAMILY_ROLLING_ORDER] = 1 << 14,              \
     }
 static _Atomic int64_t thresholds[HPCS_FAMILY_COUNT] = DEFAULT_THRESHOLDS;
