@@ -120,12 +120,21 @@ HPCS_INLINE void sum_vec_merge(sum_vec *s, sum_vec *c, sum_vec *a, sum_vec *cnt,
     *cnt += *ocnt;
 }
 
+/* Lane l ^ h of v in lane l (h = 2 or 1): GCC and clang spell a constant
+ * permutation differently (the fuzzing build is clang's). */
+#ifdef __clang__
+#define SUM_VEC_SWAP(v, h)                                                                         \
+    ((h) == 2 ? __builtin_shufflevector(v, v, 2, 3, 0, 1) : __builtin_shufflevector(v, v, 1, 0, 3, 2))
+#else
+#define SUM_VEC_SWAP(v, h)                                                                         \
+    __builtin_shuffle(v, (h) == 2 ? (sum_ivec){2, 3, 0, 1} : (sum_ivec){1, 0, 3, 2})
+#endif
+
 /* Merge lane l with lane l ^ h of the vector (h = 2 or 1). */
 HPCS_INLINE void sum_vec_merge_within(sum_vec *s, sum_vec *c, sum_vec *a, sum_vec *cnt, int h)
 {
-    const sum_ivec sel = h == 2 ? (sum_ivec){2, 3, 0, 1} : (sum_ivec){1, 0, 3, 2};
-    const sum_vec os = __builtin_shuffle(*s, sel), oc = __builtin_shuffle(*c, sel);
-    const sum_vec oa = __builtin_shuffle(*a, sel), ocnt = __builtin_shuffle(*cnt, sel);
+    const sum_vec os = SUM_VEC_SWAP(*s, h), oc = SUM_VEC_SWAP(*c, h);
+    const sum_vec oa = SUM_VEC_SWAP(*a, h), ocnt = SUM_VEC_SWAP(*cnt, h);
     sum_vec_merge(s, c, a, cnt, &os, &oc, &oa, &ocnt);
 }
 
