@@ -25,8 +25,16 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
     const int64_t stride = (w + 5 + 3) / 4 * 4;
     const int64_t group = (RO_RING_KEYS / stride - 1) / RO_MAD_LANES * RO_MAD_LANES;
     int64_t ring[RO_RING_KEYS] __attribute__((aligned(32))), counts[RO_RING_KEYS / 8]; /* stride >= 8 */
-    for (int64_t i = 0; i < RO_RING_KEYS; i++) ring[i] = i % stride ? RO_NO_KEY : INT64_MIN;
 #define RO_SLOT(g) (ring + (g) * stride + 1)
+    /* Only the slots this task uses, and in them only what a slide reads
+     * before writing it: the INT64_MIN in front and an empty window's
+     * padding.  (Filling the whole ring cost more than the slides of a
+     * short series.) */
+    const int64_t slots = ro_max(2, ro_min(group, e_last + 1 - e_first) + 1);
+    for (int64_t g = 0; g < slots; g++) {
+        RO_SLOT(g)[-1] = INT64_MIN;
+        for (int i = 0; i < 4; i++) RO_SLOT(g)[i] = RO_NO_KEY;
+    }
     int64_t count = 0;
     ro_qpos qpos = {0, 0, 0, 0.0};
     /* The window before e_first, built in slots 0 and 1, left in slot 0;
@@ -39,7 +47,7 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
         keys = next;
         next = t;
     }
-    if (keys != RO_SLOT(0)) memcpy(RO_SLOT(0), keys, (size_t)(stride - 1) * sizeof *keys);
+    if (keys != RO_SLOT(0)) memcpy(RO_SLOT(0), keys, (size_t)(count + 4) * sizeof *keys);
     for (int64_t e0 = e_first; e0 <= e_last; e0 += group) {
         const int64_t len = ro_min(group, e_last + 1 - e0);
         for (int64_t g = 1; g <= len; g++) {
@@ -72,7 +80,7 @@ HPCS_INLINE void HPCS_T(ro_sorted_series)(const HPCS_T(ro_job) *job, int64_t fir
                 g++;
             }
         }
-        memcpy(RO_SLOT(0), RO_SLOT(len), (size_t)(stride - 1) * sizeof *keys);
+        memcpy(RO_SLOT(0), RO_SLOT(len), (size_t)(count + 4) * sizeof *keys); /* keys, padding */
     }
 #undef RO_SLOT
 }
