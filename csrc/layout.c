@@ -127,15 +127,14 @@ static hpcs_status strided_task(void *ctx, int64_t task)
     const size_t bytes = (size_t)(tw * n) * job->elsize;
     hpcs_status st = HPCS_OK;
 
-    char *xs = malloc(bytes);
-    char *os = job->is_rolling ? malloc(bytes) : NULL;
-    uint8_t *ms = job->mask ? malloc((size_t)(tw * n)) : NULL;
-    char *ys = job->y ? malloc(bytes) : NULL;
-    if (xs == NULL || (job->is_rolling && os == NULL) || (job->mask && ms == NULL) ||
-        (job->y && ys == NULL)) {
-        st = HPCS_ERR_NOMEM;
-        goto cleanup;
-    }
+    /* One allocation for the tile's copies: x, then the output, y and the
+     * mask where the job has them (each a multiple of the element size). */
+    const size_t arrays = 1 + (size_t)job->is_rolling + (job->y != NULL);
+    char *xs = malloc(arrays * bytes + (job->mask ? (size_t)(tw * n) : 0));
+    if (xs == NULL) return HPCS_ERR_NOMEM;
+    char *os = job->is_rolling ? xs + bytes : NULL;
+    char *ys = job->y ? xs + (arrays - 1) * bytes : NULL;
+    uint8_t *ms = job->mask ? (uint8_t *)xs + arrays * bytes : NULL;
     gather(xs, job->x + (size_t)base * job->elsize, job->elsize, n, job->inner, tw);
     if (job->mask) gather(ms, job->mask + base, 1, n, job->inner, tw);
     if (job->y) gather(ys, job->y + (size_t)base * job->elsize, job->elsize, n, job->inner, tw);
@@ -145,11 +144,7 @@ static hpcs_status strided_task(void *ctx, int64_t task)
                        ys ? ys + (size_t)(t * n) * job->elsize : NULL);
     if (st == HPCS_OK && job->is_rolling)
         scatter(job->out + (size_t)base * job->elsize, os, job->elsize, n, job->inner, tw);
-cleanup:
     free(xs);
-    free(os);
-    free(ms);
-    free(ys);
     return st;
 }
 
