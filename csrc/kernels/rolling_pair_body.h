@@ -321,7 +321,14 @@ HPCS_INLINE void HPCS_T(pair_group)(const HPCS_T(pair_job) *job, int64_t b, int6
 HPCS_INLINE hpcs_status HPCS_T(pair_lanes)(const HPCS_T(pair_job) *job, int64_t first,
                                            int64_t last, const int op)
 {
-    const int group = job->group;
+    /* A task of few blocks allocates and runs the narrowest lanes that
+     * hold them; one block alone goes by the one-block scan (lanes would
+     * add at least three idle ones). */
+    const int64_t nb = last - first;
+    if (nb == 1) return HPCS_T(pair_blocks)(job, first, last, op);
+    const int group = nb <= PAIR_GROUP_NARROW ? PAIR_GROUP_NARROW
+                      : nb <= PAIR_GROUP_LONG ? PAIR_GROUP_LONG
+                                              : job->group;
     const size_t block = (size_t)job->r.block;
     const size_t lanes = block * (size_t)pair_row(group + 1, op);
     const size_t suf = (block + 1) * (size_t)pair_aggs(op) * (size_t)group;
@@ -329,15 +336,23 @@ HPCS_INLINE hpcs_status HPCS_T(pair_lanes)(const HPCS_T(pair_job) *job, int64_t 
     double *mem = malloc((lanes + suf) * sizeof *mem);
     if (mem == NULL) return HPCS_ERR_NOMEM;
     const pair_scratch sc = {.xy = mem, .suf = mem + lanes};
+    hpcs_status st = HPCS_OK;
     for (int64_t b = first; b < last; b += group) {
         const int64_t g = last - b < group ? last - b : group;
-        if (group == PAIR_GROUP)
+        /* So does a partial group (a task's last): idle lanes cost as much
+         * as busy ones. */
+        if (g == 1) {
+            st = HPCS_T(pair_blocks)(job, b, b + 1, op);
+            if (st != HPCS_OK) break;
+        } else if (g <= PAIR_GROUP_NARROW)
+            HPCS_T(pair_group)(job, b, g, &sc, PAIR_GROUP_NARROW, op);
+        else if (group == PAIR_GROUP && g > PAIR_GROUP_LONG)
             HPCS_T(pair_group)(job, b, g, &sc, PAIR_GROUP, op);
         else
             HPCS_T(pair_group)(job, b, g, &sc, PAIR_GROUP_LONG, op);
     }
     free(mem);
-    return HPCS_OK;
+    return st;
 }
 
 HPCS_INLINE hpcs_status HPCS_T(pair_task)(void *ctx, int64_t t, const int op)

@@ -79,6 +79,9 @@ enum { RO_MAD_LANES = 8, RO_MAD_LANES_MAX_WINDOW = 16 };
 #define PAIR_GROUP 16
 #define PAIR_GROUP_LONG 8
 #define PAIR_LONG_FROM 256
+/* A group of at most PAIR_GROUP_NARROW blocks (a task's last) runs in that
+ * many lanes, of at most PAIR_GROUP_LONG in that many. */
+#define PAIR_GROUP_NARROW 4
 /* cov over longer blocks goes one block at a time (its four suffix sums
  * for one block stay in L2; with lanes they would not). */
 #define PAIR_COV_LANES_MAX 1024
