@@ -7,6 +7,8 @@
 #ifndef HPCS_ROLLING_AGG_H
 #define HPCS_ROLLING_AGG_H
 
+#include <string.h>
+
 #include "hpcs_internal.h"
 #include "tuning.h"
 
@@ -148,5 +150,150 @@ HPCS_INLINE double agg_window(double ca, double s1a, double s2a, double cb, doub
     }
     return counted && count < (double)args->min_periods ? NAN : r;
 }
+
+/* ---- the clean scans in GCC vectors --------------------------------------
+ * A group of 16 lanes as four 4-lane vectors.  Written as arrays of
+ * doubles, the lane loops of the uncounted forward scans were left scalar
+ * by GCC (the 16 lanes unrolled, accumulators spilled to the stack).  Each
+ * lane does exactly the scalar code's operations in the same order (agg_add,
+ * agg_merge, agg_window with counted = 0), so the bits are the same for
+ * every clone; only sum, mean, var and std (min/max keep the lane loops). */
+typedef double rolling_vec __attribute__((vector_size(32)));
+typedef int64_t rolling_ivec __attribute__((vector_size(32)));
+enum { RV_W = 4, RV_N = 4 }; /* lanes a vector, vectors a group of 16 */
+
+HPCS_INLINE int rolling_vec_op(const int op)
+{
+    return op == ROLL_SUM || op == ROLL_MEAN || op == ROLL_VAR || op == ROLL_STD;
+}
+
+/* Unaligned loads and stores, and a broadcast (macros: a function returning
+ * a vector would need a vector ABI between clones). */
+#define RV_LOAD(p)                                                                                 \
+    __extension__({                                                                                \
+        rolling_vec v_;                                                                            \
+        memcpy(&v_, (p), sizeof v_);                                                               \
+        v_;                                                                                        \
+    })
+#define RV_STORE(p, v)                                                                             \
+    do {                                                                                           \
+        const rolling_vec s_ = (v);                                                                \
+        memcpy((p), &s_, sizeof s_);                                                               \
+    } while (0)
+#define RV_SPLAT(x) ((rolling_vec){(x), (x), (x), (x)})
+
+/* Backward step of one row: a1/a2 += the value (lane k's shift ks[k]),
+ * the suffix stored to s1/s2; with own, p1/p2 += the value with shift
+ * kp[k] too. */
+HPCS_INLINE void rv_back_row(const double *restrict in, double *restrict s1, double *restrict s2,
+                             rolling_vec a1[RV_N], rolling_vec a2[RV_N], rolling_vec p1[RV_N],
+                             rolling_vec p2[RV_N], const double *ks, const double *kp,
+                             const int op, const int own)
+{
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    for (int q = 0; q < RV_N; q++) {
+        const rolling_vec v = RV_LOAD(in + q * RV_W);
+        const rolling_vec d = is_var ? v - RV_LOAD(ks + q * RV_W) : v;
+        a1[q] += d;
+        RV_STORE(s1 + q * RV_W, a1[q]);
+        if (is_var) {
+            a2[q] += d * d;
+            RV_STORE(s2 + q * RV_W, a2[q]);
+            if (own) {
+                const rolling_vec e = v - RV_LOAD(kp + q * RV_W);
+                p1[q] += e;
+                p2[q] += e * e;
+            }
+        }
+    }
+}
+
+/* Forward step of one row: a1/a2 += the value (shift kp[k]); each output is
+ * agg_window of the suffix s1/s2 (plus the middle m1/m2 if mid) and the
+ * prefix, over `full` values; written to out (which may be in).  std's
+ * square root is left to the caller. */
+HPCS_INLINE void rv_fwd_row(const double *in, double *out, const double *restrict s1,
+                            const double *restrict s2, rolling_vec a1[RV_N], rolling_vec a2[RV_N],
+                            const double *m1, const double *m2, const double *kp, double full,
+                            double dof, const int op, const int mid)
+{
+    const int is_var = op == ROLL_VAR || op == ROLL_STD;
+    for (int q = 0; q < RV_N; q++) {
+        const rolling_vec v = RV_LOAD(in + q * RV_W);
+        const rolling_vec d = is_var ? v - RV_LOAD(kp + q * RV_W) : v;
+        a1[q] += d;
+        rolling_vec s1a = RV_LOAD(s1 + q * RV_W);
+        if (mid) s1a += RV_LOAD(m1 + q * RV_W);
+        rolling_vec r;
+        if (is_var) {
+            a2[q] += d * d;
+            rolling_vec s2a = RV_LOAD(s2 + q * RV_W);
+            if (mid) s2a += RV_LOAD(m2 + q * RV_W);
+            const rolling_vec t1 = s1a + a1[q], t2 = s2a + a2[q];
+            r = (t2 - t1 * t1 / RV_SPLAT(full)) / RV_SPLAT(dof);
+            r = (rolling_vec)((rolling_ivec)r & ~(r < RV_SPLAT(0.0)));
+            const rolling_ivec bad = (t2 != t2) | ((rolling_ivec){0} - (dof <= 0.0));
+            r = (rolling_vec)(((rolling_ivec)r & ~bad) | ((rolling_ivec)RV_SPLAT(NAN) & bad));
+        } else {
+            r = s1a + a1[q];
+            if (op == ROLL_MEAN) r = r / RV_SPLAT(full);
+        }
+        RV_STORE(out + q * RV_W, r);
+    }
+}
+
+/* Two-source shuffle with a constant selector (GCC and clang spell it
+ * differently; the fuzzing build is clang's). */
+#ifdef __clang__
+#define RV_SHUF(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+#define RV_SHUF(a, b, i, j, k, l) __builtin_shuffle(a, b, (rolling_ivec){i, j, k, l})
+#endif
+
+/* Transpose the 4x4 block whose rows are the 4 doubles at src + i * ss
+ * (i < 4) into dst + i * ds; NaN among them sets lanes of *nan.  Moves
+ * only, so no change of bits: the copies between series and lanes were
+ * scalar loads and stores, a large share of the time of the clean scans. */
+HPCS_INLINE void rv_transpose4(const double *src, int64_t ss, double *dst, int64_t ds,
+                               rolling_ivec *nan)
+{
+    const rolling_vec r0 = RV_LOAD(src), r1 = RV_LOAD(src + ss);
+    const rolling_vec r2 = RV_LOAD(src + 2 * ss), r3 = RV_LOAD(src + 3 * ss);
+    *nan |= (r0 != r0) | (r1 != r1) | (r2 != r2) | (r3 != r3);
+    const rolling_vec t0 = RV_SHUF(r0, r1, 0, 4, 2, 6), t1 = RV_SHUF(r0, r1, 1, 5, 3, 7);
+    const rolling_vec t2 = RV_SHUF(r2, r3, 0, 4, 2, 6), t3 = RV_SHUF(r2, r3, 1, 5, 3, 7);
+    RV_STORE(dst, RV_SHUF(t0, t2, 0, 1, 4, 5));
+    RV_STORE(dst + ds, RV_SHUF(t1, t3, 0, 1, 4, 5));
+    RV_STORE(dst + 2 * ds, RV_SHUF(t0, t2, 2, 3, 6, 7));
+    RV_STORE(dst + 3 * ds, RV_SHUF(t1, t3, 2, 3, 6, 7));
+}
+
+/* Rows [0, rows) of lanes [0, 4 * nq) from src (lane k row j at
+ * src[k * sk + j * sj]) to dst (at dst[k * dk + j * dj]), where one side
+ * is a series (its row stride 1) and the other lanes (lane stride 1);
+ * returns whether one was NaN. */
+HPCS_INLINE int rv_move(const double *src, int64_t sk, int64_t sj, double *dst, int64_t dk,
+                        int64_t dj, int64_t rows, int nq)
+{
+    rolling_ivec nan = {0};
+    int64_t j = 0;
+    for (; j + 4 <= rows; j += 4)
+        for (int q = 0; q < nq; q++)
+            rv_transpose4(src + 4 * q * sk + j * sj, sj == 1 ? sk : sj,
+                          dst + 4 * q * dk + j * dj, dj == 1 ? dk : dj, &nan);
+    int nan_seen = (nan[0] | nan[1] | nan[2] | nan[3]) != 0;
+    for (; j < rows; j++)
+        for (int k = 0; k < 4 * nq; k++) {
+            const double v = src[k * sk + j * sj];
+            nan_seen |= v != v;
+            dst[k * dk + j * dj] = v;
+        }
+    return nan_seen;
+}
+
+/* Series to lanes: lane k row j from x[k * sl + j] to xt[j * dr + k]. */
+#define RV_TO_LANES(x, sl, xt, dr, rows, nq) rv_move(x, sl, 1, xt, 1, dr, rows, nq)
+/* Lanes to series: lane k row j from xt[j * sr + k] to out[k * dl + j]. */
+#define RV_FROM_LANES(xt, sr, out, dl, rows, nq) (void)rv_move(xt, 1, sr, out, dl, 1, rows, nq)
 
 #endif /* HPCS_ROLLING_AGG_H */

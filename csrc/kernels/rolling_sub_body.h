@@ -43,6 +43,28 @@ HPCS_INLINE void HPCS_T(rolling_sub_back)(const double *restrict xt, double *res
     const int64_t sub = scan->sub, pf_lines = scan->fetch_lines;
     const double ks = scan->ks, kp = scan->kp;
     const char *pf = scan->fetch;
+    if (!counted && rolling_vec_op(op) && G == RV_W * RV_N) {
+        rolling_vec v1[RV_N] = {0}, v2[RV_N] = {0}, w1[RV_N] = {0}, w2[RV_N] = {0};
+        double ksv[G], kpv[G];
+        for (int k = 0; k < G; k++) {
+            ksv[k] = ks, kpv[k] = kp;
+            s1s[sub * G + k] = 0.0;
+            if (is_var) s2s[sub * G + k] = 0.0;
+        }
+        for (int64_t j = sub - 1; j >= 0; j--) {
+            for (int64_t q = 0; pf != NULL && q < pf_lines; q++)
+                __builtin_prefetch(pf + ((sub - 1 - j) * pf_lines + q) * 64, 0, 3);
+            rv_back_row(xt + j * G, s1s + j * G, is_var ? s2s + j * G : NULL, v1, v2, w1, w2, ksv,
+                        kpv, op, 1);
+        }
+        for (int q = 0; q < RV_N; q++)
+            for (int l = 0; l < RV_W; l++) {
+                const int k = q * RV_W + l;
+                tot[0][k] = 0.0, tot[1][k] = v1[q][l], tot[2][k] = is_var ? v2[q][l] : 0.0;
+                own[0][k] = is_var ? w1[q][l] : v1[q][l], own[1][k] = is_var ? w2[q][l] : 0.0;
+            }
+        return;
+    }
     double c[G], a1[G], a2[G], pc[G], p1[G], p2[G];
     for (int k = 0; k < G; k++) {
         c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0, pc[k] = p1[k] = p2[k] = 0.0;
@@ -89,6 +111,22 @@ HPCS_INLINE void HPCS_T(rolling_sub_fwd)(double *restrict xt, const double *rest
     const double kp = scan->kp, full = scan->full;
     char *pf = (char *)scan->fetch;
     const hpcs__rolling_args *args = scan->args;
+    if (!counted && rolling_vec_op(op) && G == RV_W * RV_N) {
+        rolling_vec v1[RV_N] = {0}, v2[RV_N] = {0};
+        const double dof = full - (double)args->ddof;
+        double kpv[G];
+        for (int k = 0; k < G; k++) kpv[k] = kp;
+        for (int64_t j = 0; j < sub; j++) {
+            for (int64_t q = 0; pf != NULL && q < pf_lines; q++)
+                __builtin_prefetch(pf + (j * pf_lines + q) * 64, 1, 3);
+            const int64_t sj = (j + 1) * G;
+            rv_fwd_row(xt + j * G, xt + j * G, s1p + sj, is_var ? s2p + sj : NULL, v1, v2, mid[1],
+                       mid[2], kpv, full, dof, op, 1);
+        }
+        if (op == ROLL_STD)
+            for (int64_t i = 0; i < sub * G; i++) xt[i] = sqrt(xt[i]);
+        return;
+    }
     double c[G], a1[G], a2[G];
     for (int k = 0; k < G; k++) c[k] = 0.0, a1[k] = agg_identity(op), a2[k] = 0.0;
     for (int64_t j = 0; j < sub; j++) {
@@ -131,7 +169,10 @@ HPCS_INLINE int HPCS_T(rolling_sub_load)(const HPCS_T(rolling_job) *job, int64_t
     const int64_t n = job->n, sub = job->sub;
     int clean = 1;
     *back_counted = 0;
-    if (len[G - 1] == sub && base >= 0 && G * sub <= n - base) {
+    if (len[G - 1] == sub && base >= 0 && G * sub <= n - base && sizeof(T) == sizeof(double)) {
+        /* whole group inside the series, float64: 4x4 transposes */
+        clean = !RV_TO_LANES((const double *)(const void *)(x + base), sub, xt, G, sub, G / RV_W);
+    } else if (len[G - 1] == sub && base >= 0 && G * sub <= n - base) {
         int nan_seen = 0;
         for (int k = 0; k < G; k++)
             for (int64_t j = 0; j < sub; j++) {
@@ -141,8 +182,18 @@ HPCS_INLINE int HPCS_T(rolling_sub_load)(const HPCS_T(rolling_job) *job, int64_t
             }
         clean = !nan_seen;
     } else {
-        for (int k = 0; k < G; k++)
-            clean &= HPCS_T(rolling_load_lane)(x, n, base + k * sub, len[k], sub, xt + k, G);
+        /* Inside the series with no NaN in the whole rectangle (lanes read
+         * to row sub): transposes, then NaN past each lane's end, as
+         * rolling_load_lane leaves them; else lane by lane. */
+        const int fast = sizeof(T) == sizeof(double) && base >= 0 && G * sub <= n - base &&
+                         !RV_TO_LANES((const double *)(const void *)(x + base), sub, xt, G, sub,
+                                      G / RV_W);
+        if (fast)
+            for (int k = 0; k < G; k++)
+                for (int64_t j = len[k]; j < sub; j++) xt[j * G + k] = NAN;
+        else
+            for (int k = 0; k < G; k++)
+                clean &= HPCS_T(rolling_load_lane)(x, n, base + k * sub, len[k], sub, xt + k, G);
         /* var/std: no value adds nothing under both shifts, so their
          * padding stays NaN and the suffixes are counted. */
         if (clean && !is_var)
@@ -242,7 +293,17 @@ HPCS_INLINE void HPCS_T(rolling_sub_group)(const HPCS_T(rolling_job) *job, rolli
         else
             HPCS_T(rolling_sub_fwd)(xt, cp, s1p, s2p, &scan, mid, op, 0);
     }
-    for (int k = 0; k < G; k++) HPCS_T(rolling_store_lane)(job, base + k * sub, len[k], xt + k, G);
+    /* Leading sets of 4 full lanes whose outputs all lie in the series'
+     * output: transposes; the rest lane by lane. */
+    const int64_t at = base - job->a->offset; /* output of lane 0, row 0 */
+    int nq = 0;
+    if (sizeof(T) == sizeof(double) && at >= 0)
+        while (nq < G / RV_W && len[nq * RV_W + RV_W - 1] == sub &&
+               base + (nq + 1) * RV_W * sub <= job->span)
+            nq++;
+    if (nq > 0) RV_FROM_LANES(xt, G, (double *)(void *)(job->out + at), sub, sub, nq);
+    for (int k = nq * RV_W; k < G; k++)
+        HPCS_T(rolling_store_lane)(job, base + k * sub, len[k], xt + k, G);
 }
 
 /* Scratch of the sub-block path, carved from one allocation (NULL: out of

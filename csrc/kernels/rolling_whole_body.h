@@ -20,6 +20,26 @@ HPCS_INLINE void HPCS_T(rolling_scans)(double *restrict xt, const rolling_scratc
     const int L = G + 1;
     const int is_var = op == ROLL_VAR || op == ROLL_STD;
     double *restrict cnt = sc->cnt, *restrict s1 = sc->s1, *restrict s2 = sc->s2;
+    if (!counted && rolling_vec_op(op) && G == RV_W * RV_N) {
+        rolling_vec v1[RV_N] = {0}, v2[RV_N] = {0};
+        for (int k = 0; k < G; k++) {
+            s1[block * G + k] = 0.0;
+            if (is_var) s2[block * G + k] = 0.0;
+        }
+        for (int64_t j = block - 1; j >= 0; j--)
+            rv_back_row(xt + j * L, s1 + j * G, is_var ? s2 + j * G : NULL, v1, v2, NULL, NULL,
+                        shift, shift, op, 0);
+        for (int q = 0; q < RV_N; q++) v1[q] = v2[q] = RV_SPLAT(0.0);
+        const double full = (double)block, dof = full - (double)args->ddof;
+        for (int64_t j = 0; j < block; j++) {
+            const int64_t sj = (j + 1) * G;
+            rv_fwd_row(xt + j * L + 1, xt + j * L + 1, s1 + sj, is_var ? s2 + sj : NULL, v1, v2,
+                       NULL, NULL, shift, full, dof, op, 0);
+        }
+        if (op == ROLL_STD)
+            for (int64_t i = 0; i < block * L; i++) xt[i] = sqrt(xt[i]);
+        return;
+    }
     /* Backward scans: suffixes of blocks b-1 .. b+G-2, each with the shift
      * of the block after it; the suffix from `block` on is empty. */
     double c[ROLLING_GROUP], a1[ROLLING_GROUP], a2[ROLLING_GROUP];
@@ -76,6 +96,24 @@ HPCS_INLINE int HPCS_T(rolling_group_load)(const HPCS_T(rolling_job) *job, int64
          * (sequential reads) was measured faster. */
         const int by_block = block >= 32 && block * L * (int64_t)sizeof(double) <= 32768;
         int nan_seen = 0;
+        if (sizeof(T) == sizeof(double) && G == RV_W * RV_N) {
+            /* float64: lanes 0 .. G-1 by 4x4 transposes, in pieces of rows
+             * with the prefetch between them, lane G as it is */
+            const double *xd = (const double *)(const void *)(x + first);
+            enum { PIECES = 8 };
+            for (int p = 0; p < PIECES; p++) {
+                const int64_t j0 = block * p / PIECES & ~(int64_t)3;
+                const int64_t j1 = p == PIECES - 1 ? block : block * (p + 1) / PIECES & ~(int64_t)3;
+                rolling_prefetch(fetch_in, fetch_out, ahead * p / PIECES, ahead * (p + 1) / PIECES);
+                if (j1 > j0) nan_seen |= RV_TO_LANES(xd + j0, block, xt + j0 * L, L, j1 - j0, RV_N);
+            }
+            for (int64_t j = 0; j < block; j++) {
+                const double v = xd[G * block + j];
+                nan_seen |= v != v;
+                xt[j * L + G] = v;
+            }
+            return !nan_seen;
+        }
 #define ROLLING_TAKE(l, j)                                                                          \
     do {                                                                                           \
         const double v_ = (double)x[first + (l) * block + (j)];                                    \
@@ -122,7 +160,14 @@ HPCS_INLINE void HPCS_T(rolling_group)(const HPCS_T(rolling_job) *job, int64_t b
     else
         HPCS_T(rolling_scans)(xt, sc, block, shift, job->a, G, op, 1);
 
-    /* Transpose the results back. */
+    /* Transpose the results back (float64, a whole group of outputs inside
+     * the series: 4x4 transposes). */
+    const int64_t at = b * block - job->a->offset;
+    if (sizeof(T) == sizeof(double) && G == RV_W * RV_N && g == G && at >= 0 &&
+        (b + G) * block <= job->span) {
+        RV_FROM_LANES(xt + 1, L, (double *)(void *)(job->out + at), block, block, RV_N);
+        return;
+    }
     for (int64_t k = 0; k < g; k++)
         HPCS_T(rolling_store_lane)(job, (b + k) * block, block, xt + k + 1, L);
 }
