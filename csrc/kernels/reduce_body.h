@@ -663,11 +663,17 @@ HPCS_API hpcs_status HPCS_T(hpcs_sumsq_partial)(const T *x, int64_t n, const uin
 
 /* ---- min / max ----------------------------------------------------------- */
 
+/* Without a mask NaNs are counted in integers (*nani): a count in doubles
+ * took a floating-point add per element, on the ports the comparisons
+ * need.  With a mask, in doubles (*nand): GCC vectorises that loop only
+ * so (docs/decisions.md). */
 HPCS_INLINE void HPCS_T(extreme_step)(double v, double ok, const int is_max, double init,
-                                      double *m, double *cnt, double *nan, const int counted)
+                                      double *m, double *cnt, int64_t *nani, double *nand,
+                                      const int use_mask, const int counted)
 {
     if (counted) *cnt += ok; /* else every element counts: the caller knows how many */
-    *nan += (ok != 0.0 && v != v) ? 1.0 : 0.0;
+    if (use_mask) *nand += (ok != 0.0 && v != v) ? 1.0 : 0.0;
+    else *nani += ok != 0.0 && v != v;
     *m = extreme_pick(ok != 0.0 ? v : init, *m, is_max);
 }
 
@@ -678,27 +684,34 @@ HPCS_INLINE reduce_part HPCS_T(extreme_lanes)(const T *x, const uint8_t *mask, i
     const double init = is_max ? -INFINITY : INFINITY;
     const int counted = use_mask || skipna; /* else the count is n */
     const int used = lanes_used(n);
-    double m[REDUCE_LANES], cnt[REDUCE_LANES], nan[REDUCE_LANES];
+    double m[REDUCE_LANES], cnt[REDUCE_LANES], nand[REDUCE_LANES];
+    int64_t nani[REDUCE_LANES];
     for (int l = 0; l < used; l++) {
         m[l] = init;
-        cnt[l] = nan[l] = 0.0;
+        cnt[l] = nand[l] = 0.0;
+        nani[l] = 0;
     }
     int64_t i = 0;
     for (; i + REDUCE_LANES <= n; i += REDUCE_LANES)
         for (int l = 0; l < REDUCE_LANES; l++) {
             double ok, v = HPCS_T(load)(x, mask, i + l, use_mask, skipna, &ok);
-            HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l], counted);
+            HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nani[l], &nand[l], use_mask,
+                                 counted);
         }
     for (int l = 0; i < n; i++, l++) {
         double ok, v = HPCS_T(load)(x, mask, i, use_mask, skipna, &ok);
-        HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nan[l], counted);
+        HPCS_T(extreme_step)(v, ok, is_max, init, &m[l], &cnt[l], &nani[l], &nand[l], use_mask,
+                                 counted);
     }
     reduce_part p = {init, counted ? 0.0 : (double)n, 0.0};
+    int64_t nans = 0;
     for (int l = 0; l < used; l++) {
         p.a = extreme_pick(m[l], p.a, is_max);
         if (counted) p.b += cnt[l];
-        p.c += nan[l];
+        if (use_mask) p.c += nand[l];
+        else nans += nani[l];
     }
+    if (!use_mask) p.c = (double)nans;
     return p;
 }
 
@@ -706,7 +719,16 @@ HPCS_CLONES static hpcs_status HPCS_T(extreme_task)(void *ctx, int64_t chunk)
 {
     const HPCS_T(reduce_job) *job = ctx;
     const HPCS_T(chunk_view) c = HPCS_T(chunk_of)(job, chunk);
-    (*job->parts)[chunk] = REDUCE_SPECIALIZED(extreme_lanes, c.x, c.m, c.len, job->skipna, job->is_max);
+    /* Without a mask is_max is a constant too, a loop of its own for min and
+     * for max; with one, GCC vectorised max's loop only with is_max an
+     * argument (docs/decisions.md). */
+    if (c.m != NULL)
+        (*job->parts)[chunk] = REDUCE_SPECIALIZED(extreme_lanes, c.x, c.m, c.len, job->skipna,
+                                                  job->is_max);
+    else
+        (*job->parts)[chunk] = job->is_max
+            ? REDUCE_SPECIALIZED(extreme_lanes, c.x, c.m, c.len, job->skipna, 1)
+            : REDUCE_SPECIALIZED(extreme_lanes, c.x, c.m, c.len, job->skipna, 0);
     return HPCS_OK;
 }
 
